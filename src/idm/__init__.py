@@ -1,0 +1,1 @@
+"""idm: runs a multi-stakeholder migration policy dialogue from its first agenda to its published report."""

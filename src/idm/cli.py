@@ -1,0 +1,15 @@
+"""`idm`: the product's command line; every Django management command works too (idm migrate)."""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "idm.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["idm", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    main()

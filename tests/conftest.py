@@ -1,0 +1,79 @@
+"""Shared fixtures: reference data, the IDM 2018 demo, users by role, and the skip-or-fail rule."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from idm.core import roles
+from idm.core.reference import load_reference_data, reference_data_loaded
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skips with `reason` when a service or file is missing; in CI (IDM_REQUIRE_SERVICES) fails."""
+    if condition:
+        return
+    if os.environ.get("IDM_REQUIRE_SERVICES"):
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+def shared_path(*parts: str) -> Path:
+    path = SHARED.joinpath(*parts)
+    require(path.exists(), f"{path} is not here (a user's clone has no ../shared)")
+    return path
+
+
+@pytest.fixture
+def reference(db):
+    """Reference data and role groups; transactional tests flush them, so they come back here."""
+    if not reference_data_loaded():
+        load_reference_data()
+    roles.grant_role_permissions()
+
+
+@pytest.fixture
+def demo(reference):
+    from idm.dialogues.demo import load_demo
+
+    return load_demo()
+
+
+def _user(username: str, role: str | None):
+    user = get_user_model().objects.create_user(username=username, password="pw-" + username)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    if role == roles.SECRETARIAT:
+        user.is_staff = True
+        user.save()
+    return user
+
+
+@pytest.fixture
+def secretariat(reference):
+    return _user("sec", roles.SECRETARIAT)
+
+
+@pytest.fixture
+def participant(reference):
+    return _user("part", roles.PARTICIPANT)
+
+
+@pytest.fixture
+def secretariat_client(client, secretariat):
+    client.force_login(secretariat)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """A request to /fr/ leaves French active in the thread; each test starts in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
