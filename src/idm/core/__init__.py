@@ -1,0 +1,1 @@
+"""Reference data, roles, the audit log, the Typst renderer and the site's base templates."""

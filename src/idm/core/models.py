@@ -1,0 +1,121 @@
+"""Reference data (GCM, SDG, stakeholder categories, countries) and the audit log."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class GcmObjective(models.Model):
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    short_title = models.CharField(_("short title"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("GCM objective")
+        verbose_name_plural = _("GCM objectives")
+
+    def __str__(self):
+        return f"{self.number}. {self.short_title}"
+
+
+class GuidingPrinciple(models.Model):
+    code = models.SlugField(_("code"), unique=True)
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("GCM guiding principle")
+        verbose_name_plural = _("GCM guiding principles")
+
+    def __str__(self):
+        return self.name
+
+
+class SdgTarget(models.Model):
+    code = models.CharField(_("target"), max_length=8, unique=True)
+    goal = models.PositiveSmallIntegerField(_("goal"))
+    title = models.CharField(_("title"), max_length=300)
+    verified = models.BooleanField(
+        _("verified"), default=False,
+        help_text=_("Checked against a public source; otherwise still to be verified."),
+    )
+
+    class Meta:
+        ordering = ["goal", "code"]
+        verbose_name = _("SDG target")
+        verbose_name_plural = _("SDG targets")
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class StakeholderCategory(models.Model):
+    code = models.SlugField(_("code"), unique=True)
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("stakeholder category")
+        verbose_name_plural = _("stakeholder categories")
+
+    def __str__(self):
+        return self.name
+
+
+class Country(models.Model):
+    """An ISO 3166-1 country or territory with its UN M49 regions."""
+
+    iso2 = models.CharField(_("ISO code"), max_length=2, unique=True)
+    iso3 = models.CharField(_("ISO alpha-3 code"), max_length=3, unique=True)
+    numeric = models.CharField(_("ISO numeric code"), max_length=3)
+    name = models.CharField(_("name"), max_length=120)
+    region_code = models.CharField(_("UN region code"), max_length=3, blank=True)
+    region = models.CharField(_("UN region"), max_length=60, blank=True)
+    subregion_code = models.CharField(_("UN sub-region code"), max_length=3, blank=True)
+    subregion = models.CharField(_("UN sub-region"), max_length=60, blank=True)
+    intermediate_region_code = models.CharField(
+        _("UN intermediate region code"), max_length=3, blank=True
+    )
+    intermediate_region = models.CharField(_("UN intermediate region"), max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self):
+        return self.name
+
+
+class AuditEntry(models.Model):
+    """One change made through a service: who, when, what, and the values before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        DELETE = "delete", _("deleted")
+        IMPORT = "import", _("imported")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("who"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    actor_name = models.CharField(_("who (as recorded)"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=100, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action} {self.object_repr}"

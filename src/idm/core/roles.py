@@ -1,0 +1,70 @@
+"""The three roles (secretariat, rapporteur, participant) and the checks views make with them."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+SECRETARIAT = "secretariat"
+RAPPORTEUR = "rapporteur"
+PARTICIPANT = "participant"
+ROLES = (SECRETARIAT, RAPPORTEUR, PARTICIPANT)
+
+# What each role may do in the admin and the API, by app label; "view" = read only.
+ROLE_PERMISSIONS = {
+    SECRETARIAT: {"core": ("view",), "dialogues": ("add", "change", "delete", "view")},
+    RAPPORTEUR: {"core": ("view",), "dialogues": ("view",)},
+    PARTICIPANT: {},
+}
+
+
+def has_role(user, role: str) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name=role).exists()
+
+
+def is_secretariat(user) -> bool:
+    return has_role(user, SECRETARIAT)
+
+
+def role_required(role: str):
+    """View decorator: the login page for visitors, 403 for users without the role."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_role(request.user, role):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+secretariat_required = role_required(SECRETARIAT)
+
+
+def grant_role_permissions(sender=None, apps=None, using="default", **kwargs):
+    """Creates the role groups and gives them their permissions; idempotent."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, by_app in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        wanted = []
+        for app_label, actions in by_app.items():
+            for action in actions:
+                wanted.extend(
+                    Permission.objects.using(using).filter(
+                        content_type__app_label=app_label, codename__startswith=f"{action}_"
+                    )
+                )
+        # The audit log is read-only for everyone.
+        wanted = [p for p in wanted if p.codename in {"view_auditentry"}
+                  or not p.codename.endswith("_auditentry")]
+        group.permissions.set(wanted)
