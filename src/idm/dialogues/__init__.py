@@ -1,0 +1,1 @@
+"""Dialogues, workshops, sessions, people, organizations; agenda pages, exports and imports."""

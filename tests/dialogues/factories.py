@@ -1,0 +1,33 @@
+"""Small factories for dialogues, workshops and sessions in tests."""
+
+from datetime import date, time
+
+from idm.dialogues.models import Dialogue, Person, Series, Session, Workshop
+
+
+def series(**values) -> Series:
+    defaults = {"slug": "test-series", "name_en": "Test series", "issn_en": "1726-2224"}
+    return Series.objects.get_or_create(slug=values.pop("slug", defaults["slug"]),
+                                        defaults={**defaults, **values})[0]
+
+
+def dialogue(number: int = 99, **values) -> Dialogue:
+    return Dialogue.objects.create(series=series(), number=number, year=values.pop("year", 2030),
+                                   theme_en=values.pop("theme_en", "A test theme"), **values)
+
+
+def workshop(dialogue_obj: Dialogue | None = None, slug: str = "test-geneva", **values) -> Workshop:
+    defaults = {"title_en": "Test workshop", "city_en": "Geneva", "venue_en": "Room XVIII",
+                "time_zone": "Europe/Zurich", "first_day": date(2030, 10, 8),
+                "last_day": date(2030, 10, 9)}
+    return Workshop.objects.create(dialogue=dialogue_obj or dialogue(), slug=slug,
+                                   **{**defaults, **values})
+
+
+def session(workshop_obj: Workshop, day: date, start: time, end: time, **values) -> Session:
+    return Session(workshop=workshop_obj, title_en=values.pop("title_en", "A session"),
+                   start=workshop_obj.aware(day, start), end=workshop_obj.aware(day, end), **values)
+
+
+def person(family_name: str = "Okafor", **values) -> Person:
+    return Person.objects.create(family_name=family_name, **values)
