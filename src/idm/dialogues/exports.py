@@ -1,0 +1,285 @@
+"""Agenda exports: CSV and XLSX (the import's columns), ICS for calendars, PDF through Typst."""
+
+import csv
+import io
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+import icalendar
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from idm.core.pdf import render_pdf
+from idm.dialogues.agenda import agenda_days, format_date_range, sessions_with_speakers
+from idm.dialogues.models import Session, SessionRole, Workshop
+
+LANGUAGES = ("en", "fr", "es")
+FORMATS = ("ics", "csv", "xlsx", "pdf")
+CONTENT_TYPES = {
+    "ics": "text/calendar; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+TYPST_DIR = Path(__file__).resolve().parent / "typst"
+
+
+def _per_language(name: str, help_text: str) -> list[tuple[str, str]]:
+    return [(f"{name}_{lang}", f"{help_text} ({lang})") for lang in LANGUAGES]
+
+
+# One row per speaker of a session (a session without speakers has one row with the speaker
+# columns empty). On import, a workshop's or a session's columns may be left empty after their
+# first row: they are the same as above.
+AGENDA_COLUMNS: list[tuple[str, str]] = [
+    ("workshop", "Workshop short name, e.g. 2018-geneva"),
+    *_per_language("workshop_title", "Workshop title"),
+    *_per_language("workshop_city", "City"),
+    *_per_language("workshop_venue", "Venue"),
+    ("time_zone", "IANA time zone of the venue, e.g. Europe/Zurich"),
+    ("first_day", "First day of the workshop, YYYY-MM-DD"),
+    ("last_day", "Last day of the workshop, YYYY-MM-DD"),
+    ("session", "Session number within the workshop: rows with the same number are one session"),
+    ("date", "Day of the session, YYYY-MM-DD"),
+    ("start", "Start, HH:MM in the workshop's time zone"),
+    ("end", "End, HH:MM in the workshop's time zone"),
+    ("kind", "One of: " + ", ".join(Session.Kind.values)),
+    ("room", "Room; two sessions cannot share a room at the same time"),
+    *_per_language("title", "Session title"),
+    *_per_language("description", "Session description"),
+    ("illustrative", "yes if the session is made up for a demonstration"),
+    ("source_note", "Where the facts of the session come from"),
+    ("role", "Speaker's role, one of: " + ", ".join(SessionRole.Role.values)),
+    ("honorific", "Ms, Mr, Dr, H.E. ..."),
+    ("given_name", "Speaker's given name"),
+    ("family_name", "Speaker's family name"),
+    ("email", "Speaker's e-mail; matches the person already known"),
+    ("speaker_fictional", "yes if the speaker is made up for a demonstration"),
+    *_per_language("speaker_title", "Speaker's title at the time"),
+    *_per_language("organization", "Speaker's organization at the time"),
+    ("organization_acronym", "Organization acronym, e.g. IOM"),
+    ("organization_category", "Stakeholder category code, for a new organization"),
+    ("organization_country", "ISO country code of a new organization, e.g. CH"),
+    ("organization_fictional", "yes if the organization is made up for a demonstration"),
+]
+COLUMN_NAMES = [name for name, _ in AGENDA_COLUMNS]
+
+
+def _yes(value: bool) -> str:
+    return "yes" if value else ""
+
+
+def agenda_rows(workshop: Workshop) -> list[dict]:
+    """The agenda as flat rows, in the workshop's time zone, in every language."""
+    base = {"workshop": workshop.slug, "time_zone": workshop.time_zone,
+            "first_day": workshop.first_day, "last_day": workshop.last_day}
+    for lang in LANGUAGES:
+        base[f"workshop_title_{lang}"] = getattr(workshop, f"title_{lang}") or ""
+        base[f"workshop_city_{lang}"] = getattr(workshop, f"city_{lang}") or ""
+        base[f"workshop_venue_{lang}"] = getattr(workshop, f"venue_{lang}") or ""
+    rows = []
+    for number, session in enumerate(sessions_with_speakers(workshop), start=1):
+        start, end = workshop.local(session.start), workshop.local(session.end)
+        session_columns = {
+            "session": number, "date": start.date(), "start": start.time().replace(tzinfo=None),
+            "end": end.time().replace(tzinfo=None), "kind": session.kind, "room": session.room,
+            "illustrative": _yes(session.illustrative), "source_note": session.source_note,
+        }
+        for lang in LANGUAGES:
+            session_columns[f"title_{lang}"] = getattr(session, f"title_{lang}") or ""
+            session_columns[f"description_{lang}"] = getattr(session, f"description_{lang}") or ""
+        roles = list(session.roles.all()) or [None]
+        for role in roles:
+            row = {**base, **session_columns}
+            if role is not None:
+                person, organization = role.person, role.organization
+                row.update({
+                    "role": role.role, "honorific": person.honorific,
+                    "given_name": person.given_name, "family_name": person.family_name,
+                    "email": person.email, "speaker_fictional": _yes(person.fictional),
+                    "organization_acronym": organization.acronym if organization else "",
+                    "organization_category": organization.category.code if organization else "",
+                    "organization_country": (organization.country.iso2
+                                             if organization and organization.country else ""),
+                    "organization_fictional": _yes(organization.fictional if organization
+                                                   else False),
+                })
+                for lang in LANGUAGES:
+                    row[f"speaker_title_{lang}"] = getattr(role, f"title_{lang}") or ""
+                    row[f"organization_{lang}"] = getattr(role, f"organization_name_{lang}") or ""
+            rows.append(row)
+    return rows
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def to_csv(rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMN_NAMES, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({name: _cell_text(row.get(name)) for name in COLUMN_NAMES})
+    # A byte-order mark, so that spreadsheet programs read the accents right.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(rows: list[dict], *, with_column_sheet: bool = False) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Agenda"
+    sheet.append(COLUMN_NAMES)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([row.get(name) if row.get(name) is not None else "" for name in COLUMN_NAMES])
+    for index, name in enumerate(COLUMN_NAMES, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(12, min(40, len(name) + 4))
+        if name in ("date", "first_day", "last_day"):
+            for cell in sheet[letter][1:]:
+                cell.number_format = "yyyy-mm-dd"
+        elif name in ("start", "end"):
+            for cell in sheet[letter][1:]:
+                cell.number_format = "hh:mm"
+    sheet.freeze_panes = "B2"
+    if with_column_sheet:
+        help_sheet = book.create_sheet("Columns")
+        help_sheet.append(["column", "what it holds"])
+        for cell in help_sheet[1]:
+            cell.font = Font(bold=True)
+        for name, help_text in AGENDA_COLUMNS:
+            help_sheet.append([name, help_text])
+        help_sheet.column_dimensions["A"].width = 26
+        help_sheet.column_dimensions["B"].width = 90
+        for cell in help_sheet["B"]:
+            cell.alignment = Alignment(wrap_text=True)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def template(fmt: str) -> bytes:
+    """An empty agenda file with the columns (and, in XLSX, a sheet that explains them)."""
+    return to_csv([]) if fmt == "csv" else to_xlsx([], with_column_sheet=True)
+
+
+def _speaker_line(role: SessionRole) -> str:
+    parts = [role.person.full_name, role.title, role.organization_name]
+    return f"{', '.join(p for p in parts if p)} ({role.get_role_display()})"
+
+
+def to_ics(workshop: Workshop, language: str) -> bytes:
+    """One event per session, in the workshop's time zone, with its VTIMEZONE."""
+    with translation.override(language):
+        calendar = icalendar.Calendar()
+        calendar.add("prodid", "-//idm//agenda//EN")
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("x-wr-calname", f"{workshop.title} ({workshop.city})")
+        calendar.add("x-wr-timezone", workshop.time_zone)
+        stamp = datetime.now(UTC).replace(microsecond=0)
+        place = ", ".join(p for p in (workshop.venue, workshop.city) if p)
+        for session in sessions_with_speakers(workshop):
+            event = icalendar.Event()
+            event.add("uid", f"session-{session.pk}@{workshop.slug}.idm")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", workshop.local(session.start))
+            event.add("dtend", workshop.local(session.end))
+            event.add("summary", session.title)
+            # The venue often names the main room already ("Room XVIII, Palais des Nations").
+            room = session.room if session.room.lower() not in place.lower() else ""
+            event.add("location", ", ".join(p for p in (room, place) if p))
+            event.add("categories", [session.get_kind_display()])
+            lines = [session.description] if session.description else []
+            lines += [_speaker_line(role) for role in session.roles.all()]
+            if session.illustrative:
+                lines.append(_("Illustrative session, made up for a demonstration."))
+            if lines:
+                event.add("description", "\n".join(lines))
+            calendar.add_component(event)
+        calendar.add_missing_timezones()
+        return calendar.to_ical()
+
+
+def pdf_data(workshop: Workshop, language: str) -> dict:
+    """What the Typst agenda template prints, already in `language`."""
+    with translation.override(language):
+        days = agenda_days(workshop)
+        dialogue = workshop.dialogue
+        return {
+            "lang": language,
+            "series": dialogue.series.name,
+            "dialogue": _("International Dialogue on Migration No. %(number)s") % {
+                "number": dialogue.number},
+            "theme": dialogue.theme,
+            "title": workshop.title,
+            "place": ", ".join(p for p in (workshop.venue, workshop.city) if p),
+            "dates": format_date_range(workshop.first_day, workshop.last_day),
+            "labels": {
+                "agenda": _("Agenda"), "times": _("All times are %(city)s time") % {
+                    "city": workshop.city},
+                "illustrative": _("Illustrative session, made up for a demonstration."),
+                "fictional": _("fictional"), "page": _("Page"),
+            },
+            "days": [
+                {
+                    "heading": _format_day(day.day),
+                    "zone": day.zone,
+                    "sessions": [
+                        {
+                            "time": f"{s.local_start:%H:%M}\u2013{s.local_end:%H:%M}",
+                            "kind": s.get_kind_display(),
+                            "title": s.title,
+                            "room": s.room,
+                            "description": s.description,
+                            "illustrative": s.illustrative,
+                            "speakers": [
+                                {"role": r.get_role_display(), "name": r.person.full_name,
+                                 "affiliation": r.affiliation, "fictional": r.person.fictional}
+                                for r in s.roles.all()
+                            ],
+                        }
+                        for s in day.sessions
+                    ],
+                }
+                for day in days
+            ],
+        }
+
+
+def _format_day(day: date) -> str:
+    return date_format(day, "l j F Y")
+
+
+def to_pdf(workshop: Workshop, language: str) -> bytes:
+    return render_pdf(TYPST_DIR / "agenda.typ", pdf_data(workshop, language))
+
+
+def export_agenda(workshop: Workshop, fmt: str, language: str = "en") -> bytes:
+    if fmt == "csv":
+        return to_csv(agenda_rows(workshop))
+    if fmt == "xlsx":
+        return to_xlsx(agenda_rows(workshop))
+    if fmt == "ics":
+        return to_ics(workshop, language)
+    if fmt == "pdf":
+        return to_pdf(workshop, language)
+    raise ValueError(f"unknown agenda format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def filename(workshop: Workshop, fmt: str, language: str = "en") -> str:
+    suffix = f"-{language}" if fmt in ("ics", "pdf") else ""
+    return f"agenda-{workshop.slug}{suffix}.{fmt}"
+

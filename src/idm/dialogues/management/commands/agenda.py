@@ -1,0 +1,89 @@
+"""`idm agenda export|import|template`: a workshop's agenda as ICS, CSV, XLSX or PDF, and back."""
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from idm.dialogues import exports, services
+from idm.dialogues.imports import AgendaFileError
+from idm.dialogues.models import Dialogue, Workshop
+
+TEXT_FORMATS = ("ics", "csv")
+
+
+class Command(BaseCommand):
+    help = "Exports a workshop's agenda, imports an agenda file into a dialogue, writes a template."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        export = sub.add_parser("export", help="export a workshop's agenda")
+        export.add_argument("--workshop", required=True, metavar="SLUG")
+        export.add_argument("--format", required=True, choices=exports.FORMATS, dest="fmt")
+        export.add_argument("--lang", default="en", choices=["en", "fr", "es"],
+                            help="language of the ICS and PDF (CSV and XLSX carry all three)")
+        export.add_argument("-o", "--output", metavar="FILE",
+                            help="file to write; ICS and CSV go to standard output without it")
+        imp = sub.add_parser("import", help="import a CSV or XLSX agenda into a dialogue")
+        imp.add_argument("--dialogue", required=True, type=int, metavar="N")
+        imp.add_argument("file", metavar="FILE")
+        imp.add_argument("--replace", action="store_true",
+                         help="replace the sessions of workshops that already have an agenda")
+        imp.add_argument("--format", choices=["text", "json"], default="text", dest="out")
+        template = sub.add_parser("template", help="write an empty agenda file with its columns")
+        template.add_argument("--format", choices=["csv", "xlsx"], default="xlsx", dest="fmt")
+        template.add_argument("-o", "--output", metavar="FILE")
+
+    def handle(self, *args, action, **options):
+        getattr(self, f"handle_{action}")(**options)
+
+    def _write(self, content: bytes, fmt: str, output: str | None, default_name: str) -> None:
+        if output is None and fmt in TEXT_FORMATS:
+            sys.stdout.buffer.write(content)
+            sys.stdout.flush()
+            return
+        path = Path(output or default_name)
+        path.write_bytes(content)
+        self.stderr.write(f"wrote {path} ({len(content):,} bytes)")
+
+    def handle_export(self, workshop, fmt, lang, output, **options):
+        found = Workshop.objects.filter(slug=workshop).first()
+        if found is None:
+            known = ", ".join(Workshop.objects.values_list("slug", flat=True)) or "none"
+            raise CommandError(f"no workshop '{workshop}'; known workshops: {known}")
+        content = exports.export_agenda(found, fmt, lang)
+        self._write(content, fmt, output, exports.filename(found, fmt, lang))
+
+    def handle_template(self, fmt, output, **options):
+        self._write(exports.template(fmt), fmt, output, f"agenda-template.{fmt}")
+
+    def handle_import(self, dialogue, file, replace, out, **options):
+        found = Dialogue.objects.filter(number=dialogue).first()
+        if found is None:
+            raise CommandError(f"no dialogue No. {dialogue}; create it first (idm admin or "
+                               "the Manage page)")
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"no file '{file}'")
+        try:
+            result = services.import_agenda(found, path.read_bytes(), path.name, "idm agenda import",
+                                            replace=replace)
+        except AgendaFileError as error:
+            if out == "json":
+                self.stdout.write(json.dumps({"imported": False, "errors": [
+                    {"row": e.row, "field": e.field, "message": e.message}
+                    for e in error.errors]}, ensure_ascii=False))
+            else:
+                for problem in error.errors:
+                    self.stderr.write(str(problem))
+            raise CommandError(f"{len(error.errors)} problem(s) in {path.name}: nothing was "
+                               "imported") from None
+        if out == "json":
+            self.stdout.write(json.dumps({"imported": True, **result.__dict__}))
+        else:
+            self.stdout.write(self.style.SUCCESS(
+                f"imported {result.sessions} sessions and {result.speakers} speakers into "
+                f"{result.workshops} workshop(s) of dialogue No. {found.number}; "
+                f"{result.people_created} new people, {result.organizations_created} new "
+                "organizations"))
