@@ -1,0 +1,59 @@
+"""`idm demo`: creates the database, loads the IDM 2018 demo and serves it."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from idm.core import roles
+from idm.core.reference import load_reference_data, reference_data_loaded
+from idm.dialogues.demo import load_demo
+
+# Demo accounts only: printed on the terminal, never for production.
+DEMO_USERS = [
+    ("secretariat", "idm-secretariat", roles.SECRETARIAT),
+    ("rapporteur", "idm-rapporteur", roles.RAPPORTEUR),
+    ("participant", "idm-participant", roles.PARTICIPANT),
+]
+
+
+def create_demo_users() -> None:
+    User = get_user_model()
+    for username, password, role in DEMO_USERS:
+        user, created = User.objects.get_or_create(username=username)
+        if created:
+            user.set_password(password)
+        user.is_staff = role == roles.SECRETARIAT
+        user.save()
+        user.groups.add(Group.objects.get(name=role))
+
+
+class Command(BaseCommand):
+    help = "Loads the IDM 2018 demo into the database and serves it at http://127.0.0.1:8000."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="load the demo, then stop")
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on")
+
+    def handle(self, *args, no_serve=False, addr="127.0.0.1:8000", **options):
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        if not reference_data_loaded():
+            load_reference_data()
+        roles.grant_role_permissions()
+        dialogue = load_demo()
+        create_demo_users()
+        workshops = ", ".join(w.slug for w in dialogue.workshops.all())
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo loaded: Dialogue No. {dialogue.number} ({dialogue.year}), workshops {workshops}."))
+        self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
+        if no_serve:
+            return
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Open http://{addr}/"))
+        self.stdout.write("Demo logins (username / password):")
+        for username, password, role in DEMO_USERS:
+            self.stdout.write(f"  {username:<12} {password:<18} {role}")
+        self.stdout.write("Stop with Ctrl+C.")
+        call_command("runserver", addr, use_reloader=False, use_threading=True)
