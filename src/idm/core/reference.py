@@ -20,63 +20,53 @@ def _translated(row: dict, field: str) -> dict:
     return {f"{field}_{lang}": row.get(f"{field}_{lang}", "") for lang in LANGUAGES}
 
 
+def _gcm_objective(row: dict) -> dict:
+    return {"short_title": row["short_title"], "short_title_en": row["short_title"],
+            "title": row["title"], "title_en": row["title"]}
+
+
+def _ordered_name(row: dict) -> dict:
+    return {"order": int(row["order"]), "name": row["name_en"], **_translated(row, "name")}
+
+
+def _sdg_target(row: dict) -> dict:
+    return {"goal": int(row["goal"]), "title": row["title_en"],
+            "verified": row["verified"] == "yes", **_translated(row, "title")}
+
+
+def _country(row: dict) -> dict:
+    values = {"iso3": row["iso3"], "numeric": row["numeric"], "name": row["name_en"],
+              "region_code": row["region_code"], "region": row["region_en"],
+              "subregion_code": row["subregion_code"], "subregion": row["subregion_en"],
+              "intermediate_region_code": row["intermediate_code"],
+              "intermediate_region": row["intermediate_en"]}
+    for lang in LANGUAGES:
+        values[f"name_{lang}"] = row[f"name_{lang}"]
+        values[f"region_{lang}"] = row[f"region_{lang}"]
+        values[f"subregion_{lang}"] = row[f"subregion_{lang}"]
+        values[f"intermediate_region_{lang}"] = row[f"intermediate_{lang}"]
+    return values
+
+
+# (model, data file, natural key column, how a row becomes field values)
+REFERENCE_FILES = [
+    ("GcmObjective", "gcm_objectives.csv", "number", _gcm_objective),
+    ("GuidingPrinciple", "guiding_principles.csv", "code", _ordered_name),
+    ("SdgTarget", "sdg_targets.csv", "code", _sdg_target),
+    ("StakeholderCategory", "stakeholder_categories.csv", "code", _ordered_name),
+    ("Country", "countries.csv", "iso2", _country),
+]
+
+
 def load_reference_data(apps=global_apps) -> dict[str, int]:
     """Creates or updates every reference row; `apps` is the migration state when run from one."""
-    model = lambda name: apps.get_model("core", name)  # noqa: E731
     counts = {}
     with transaction.atomic():
-        GcmObjective = model("GcmObjective")
-        for row in read_rows("gcm_objectives.csv"):
-            GcmObjective.objects.update_or_create(
-                number=int(row["number"]),
-                defaults={
-                    "short_title": row["short_title"], "short_title_en": row["short_title"],
-                    "title": row["title"], "title_en": row["title"],
-                },
-            )
-        counts["gcm_objectives"] = GcmObjective.objects.count()
-
-        GuidingPrinciple = model("GuidingPrinciple")
-        for row in read_rows("guiding_principles.csv"):
-            GuidingPrinciple.objects.update_or_create(
-                code=row["code"],
-                defaults={"order": int(row["order"]), "name": row["name_en"],
-                          **_translated(row, "name")},
-            )
-        counts["guiding_principles"] = GuidingPrinciple.objects.count()
-
-        SdgTarget = model("SdgTarget")
-        for row in read_rows("sdg_targets.csv"):
-            SdgTarget.objects.update_or_create(
-                code=row["code"],
-                defaults={"goal": int(row["goal"]), "title": row["title_en"],
-                          "verified": row["verified"] == "yes", **_translated(row, "title")},
-            )
-        counts["sdg_targets"] = SdgTarget.objects.count()
-
-        StakeholderCategory = model("StakeholderCategory")
-        for row in read_rows("stakeholder_categories.csv"):
-            StakeholderCategory.objects.update_or_create(
-                code=row["code"],
-                defaults={"order": int(row["order"]), "name": row["name_en"],
-                          **_translated(row, "name")},
-            )
-        counts["stakeholder_categories"] = StakeholderCategory.objects.count()
-
-        Country = model("Country")
-        for row in read_rows("countries.csv"):
-            defaults = {"iso3": row["iso3"], "numeric": row["numeric"], "name": row["name_en"],
-                        "region_code": row["region_code"], "region": row["region_en"],
-                        "subregion_code": row["subregion_code"], "subregion": row["subregion_en"],
-                        "intermediate_region_code": row["intermediate_code"],
-                        "intermediate_region": row["intermediate_en"]}
-            for lang in LANGUAGES:
-                defaults[f"name_{lang}"] = row[f"name_{lang}"]
-                defaults[f"region_{lang}"] = row[f"region_{lang}"]
-                defaults[f"subregion_{lang}"] = row[f"subregion_{lang}"]
-                defaults[f"intermediate_region_{lang}"] = row[f"intermediate_{lang}"]
-            Country.objects.update_or_create(iso2=row["iso2"], defaults=defaults)
-        counts["countries"] = Country.objects.count()
+        for model_name, filename, key, to_values in REFERENCE_FILES:
+            model = apps.get_model("core", model_name)
+            for row in read_rows(filename):
+                model.objects.update_or_create(**{key: row[key]}, defaults=to_values(row))
+            counts[filename.removesuffix(".csv")] = model.objects.count()
     return counts
 
 
