@@ -1,30 +1,23 @@
 """Agenda exports: CSV and XLSX (the import's columns), ICS for calendars, PDF through Typst."""
 
-import csv
-import io
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import icalendar
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from idm.core.pdf import render_pdf
+from idm.core.spreadsheets import CONTENT_TYPES as SPREADSHEET_TYPES
+from idm.core.spreadsheets import write_csv, write_xlsx
 from idm.dialogues.agenda import agenda_days, format_date_range, sessions_with_speakers
 from idm.dialogues.models import Session, SessionRole, Workshop
 
 LANGUAGES = ("en", "fr", "es")
 FORMATS = ("ics", "csv", "xlsx", "pdf")
-CONTENT_TYPES = {
-    "ics": "text/calendar; charset=utf-8",
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-}
+CONTENT_TYPES = {**SPREADSHEET_TYPES, "ics": "text/calendar; charset=utf-8",
+                 "pdf": "application/pdf"}
 TYPST_DIR = Path(__file__).resolve().parent / "typst"
 
 
@@ -69,10 +62,6 @@ AGENDA_COLUMNS: list[tuple[str, str]] = [
 COLUMN_NAMES = [name for name, _ in AGENDA_COLUMNS]
 
 
-def _yes(value: bool) -> str:
-    return "yes" if value else ""
-
-
 def agenda_rows(workshop: Workshop) -> list[dict]:
     """The agenda as flat rows, in the workshop's time zone, in every language."""
     base = {"workshop": workshop.slug, "time_zone": workshop.time_zone,
@@ -87,7 +76,7 @@ def agenda_rows(workshop: Workshop) -> list[dict]:
         session_columns = {
             "session": number, "date": start.date(), "start": start.time().replace(tzinfo=None),
             "end": end.time().replace(tzinfo=None), "kind": session.kind, "room": session.room,
-            "illustrative": _yes(session.illustrative), "source_note": session.source_note,
+            "illustrative": session.illustrative, "source_note": session.source_note,
         }
         for lang in LANGUAGES:
             session_columns[f"title_{lang}"] = getattr(session, f"title_{lang}") or ""
@@ -100,13 +89,12 @@ def agenda_rows(workshop: Workshop) -> list[dict]:
                 row.update({
                     "role": role.role, "honorific": person.honorific,
                     "given_name": person.given_name, "family_name": person.family_name,
-                    "email": person.email, "speaker_fictional": _yes(person.fictional),
+                    "email": person.email, "speaker_fictional": person.fictional,
                     "organization_acronym": organization.acronym if organization else "",
                     "organization_category": organization.category.code if organization else "",
                     "organization_country": (organization.country.iso2
                                              if organization and organization.country else ""),
-                    "organization_fictional": _yes(organization.fictional if organization
-                                                   else False),
+                    "organization_fictional": bool(organization and organization.fictional),
                 })
                 for lang in LANGUAGES:
                     row[f"speaker_title_{lang}"] = getattr(role, f"title_{lang}") or ""
@@ -115,59 +103,13 @@ def agenda_rows(workshop: Workshop) -> list[dict]:
     return rows
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, time):
-        return value.strftime("%H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
 def to_csv(rows: list[dict]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMN_NAMES, lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({name: _cell_text(row.get(name)) for name in COLUMN_NAMES})
-    # A byte-order mark, so that spreadsheet programs read the accents right.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return write_csv(COLUMN_NAMES, rows)
 
 
 def to_xlsx(rows: list[dict], *, with_column_sheet: bool = False) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Agenda"
-    sheet.append(COLUMN_NAMES)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([row.get(name) if row.get(name) is not None else "" for name in COLUMN_NAMES])
-    for index, name in enumerate(COLUMN_NAMES, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = max(12, min(40, len(name) + 4))
-        if name in ("date", "first_day", "last_day"):
-            for cell in sheet[letter][1:]:
-                cell.number_format = "yyyy-mm-dd"
-        elif name in ("start", "end"):
-            for cell in sheet[letter][1:]:
-                cell.number_format = "hh:mm"
-    sheet.freeze_panes = "B2"
-    if with_column_sheet:
-        help_sheet = book.create_sheet("Columns")
-        help_sheet.append(["column", "what it holds"])
-        for cell in help_sheet[1]:
-            cell.font = Font(bold=True)
-        for name, help_text in AGENDA_COLUMNS:
-            help_sheet.append([name, help_text])
-        help_sheet.column_dimensions["A"].width = 26
-        help_sheet.column_dimensions["B"].width = 90
-        for cell in help_sheet["B"]:
-            cell.alignment = Alignment(wrap_text=True)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return write_xlsx(COLUMN_NAMES, rows, title="Agenda",
+                      column_help=AGENDA_COLUMNS if with_column_sheet else None)
 
 
 def template(fmt: str) -> bytes:

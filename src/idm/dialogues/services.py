@@ -8,16 +8,9 @@ from django.utils.translation import gettext as _
 
 from idm.core import services as core_services
 from idm.core.models import AuditEntry, Country, StakeholderCategory
-from idm.dialogues.imports import (
-    LANGUAGES,
-    AgendaFileError,
-    RowError,
-    SessionPlan,
-    SpeakerPlan,
-    WorkshopPlan,
-    plan_agenda,
-    read_table,
-)
+from idm.core.spreadsheets import ImportFileError, RowError
+from idm.dialogues.exports import COLUMN_NAMES, LANGUAGES
+from idm.dialogues.imports import SessionPlan, SpeakerPlan, WorkshopPlan, read_agenda
 from idm.dialogues.models import Dialogue, Organization, Person, Session, SessionRole, Workshop
 
 
@@ -68,18 +61,18 @@ def import_agenda(dialogue: Dialogue, content: bytes, filename: str, actor, *,
                   replace: bool = False) -> AgendaImportResult:
     """Creates the workshops, sessions and speakers of an agenda file in `dialogue`.
 
-    All or nothing: any bad row raises AgendaFileError naming every bad row and field, and
+    All or nothing: any bad row raises ImportFileError naming every bad row and field, and
     the database is left as it was. A workshop that already has sessions is only overwritten
     with `replace`.
     """
-    plans = plan_agenda(read_table(content, filename))
+    plans = read_agenda(content, filename)
     importer = _AgendaImporter(dialogue, actor, replace)
     with transaction.atomic():
         for plan in plans:
             importer.import_workshop(plan)
         if importer.errors:
             # Raising inside the atomic block undoes every row already written.
-            raise AgendaFileError(importer.errors)
+            raise ImportFileError(importer.errors, COLUMN_NAMES)
         core_services.record(actor, AuditEntry.Action.IMPORT, dialogue, {
             "file": filename, "workshops": importer.result.workshops,
             "sessions": importer.result.sessions, "speakers": importer.result.speakers})

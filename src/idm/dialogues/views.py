@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext_lazy, ngettext
 
 from idm.core import roles
+from idm.core.spreadsheets import ImportFileError
 from idm.dialogues import exports, services
 from idm.dialogues.agenda import agenda_days, zone_label
-from idm.dialogues.imports import AgendaFileError
 from idm.dialogues.models import Dialogue, SessionRole, Workshop
 
 PUBLIC_FORMATS = ("ics", "pdf")
@@ -120,7 +120,7 @@ def agenda_import(request, number: int):
         try:
             result = services.import_agenda(dialogue, upload.read(), upload.name, request.user,
                                             replace=form.cleaned_data["replace"])
-        except AgendaFileError as error:
+        except ImportFileError as error:
             errors = error.errors
             status = 400
         else:

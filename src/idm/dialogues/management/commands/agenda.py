@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from idm.core.spreadsheets import ImportFileError
 from idm.dialogues import exports, services
-from idm.dialogues.imports import AgendaFileError
 from idm.dialogues.models import Dialogue, Workshop
 
 TEXT_FORMATS = ("ics", "csv")
@@ -69,11 +69,10 @@ class Command(BaseCommand):
         try:
             result = services.import_agenda(found, path.read_bytes(), path.name, "idm agenda import",
                                             replace=replace)
-        except AgendaFileError as error:
+        except ImportFileError as error:
             if out == "json":
-                self.stdout.write(json.dumps({"imported": False, "errors": [
-                    {"row": e.row, "field": e.field, "message": e.message}
-                    for e in error.errors]}, ensure_ascii=False))
+                self.stdout.write(json.dumps({"imported": False, "errors": error.as_json()},
+                                             ensure_ascii=False))
             else:
                 for problem in error.errors:
                     self.stderr.write(str(problem))
