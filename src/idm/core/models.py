@@ -71,6 +71,8 @@ class Country(models.Model):
     iso2 = models.CharField(_("ISO code"), max_length=2, unique=True)
     iso3 = models.CharField(_("ISO alpha-3 code"), max_length=3, unique=True)
     numeric = models.CharField(_("ISO numeric code"), max_length=3)
+    independent = models.BooleanField(_("independent State"), default=False,
+                                      help_text=_("A sovereign State, not a territory."))
     name = models.CharField(_("name"), max_length=120)
     region_code = models.CharField(_("UN region code"), max_length=3, blank=True)
     region = models.CharField(_("UN region"), max_length=60, blank=True)

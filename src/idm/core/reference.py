@@ -35,7 +35,8 @@ def _sdg_target(row: dict) -> dict:
 
 
 def _country(row: dict) -> dict:
-    values = {"iso3": row["iso3"], "numeric": row["numeric"], "name": row["name_en"],
+    values = {"iso3": row["iso3"], "numeric": row["numeric"],
+              "independent": row["independent"] == "yes", "name": row["name_en"],
               "region_code": row["region_code"], "region": row["region_en"],
               "subregion_code": row["subregion_code"], "subregion": row["subregion_en"],
               "intermediate_region_code": row["intermediate_code"],
@@ -64,8 +65,11 @@ def load_reference_data(apps=global_apps) -> dict[str, int]:
     with transaction.atomic():
         for model_name, filename, key, to_values in REFERENCE_FILES:
             model = apps.get_model("core", model_name)
+            # An older migration state may lack fields that the data files carry today.
+            fields = {f.attname for f in model._meta.concrete_fields}
             for row in read_rows(filename):
-                model.objects.update_or_create(**{key: row[key]}, defaults=to_values(row))
+                values = {k: v for k, v in to_values(row).items() if k in fields}
+                model.objects.update_or_create(**{key: row[key]}, defaults=values)
             counts[filename.removesuffix(".csv")] = model.objects.count()
     return counts
 

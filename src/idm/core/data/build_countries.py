@@ -16,7 +16,7 @@ HERE = Path(__file__).resolve().parent
 HDX_CSV = Path(hdx_country.__file__).parent / "Countries & Territories Taxonomy MVP - C&T Taxonomy.csv"
 LANGUAGES = ("en", "fr", "es")
 COLUMNS = [
-    "iso2", "iso3", "numeric", "name_en", "name_fr", "name_es",
+    "iso2", "iso3", "numeric", "independent", "name_en", "name_fr", "name_es",
     "region_code", "region_en", "region_fr", "region_es",
     "subregion_code", "subregion_en", "subregion_fr", "subregion_es",
     "intermediate_code", "intermediate_en", "intermediate_fr", "intermediate_es",
@@ -68,7 +68,8 @@ def main() -> None:
             "es": un.get("M49 Spanish") or un.get("Spanish Short")
             or pycountry_names["es"].gettext(country.name),
         }
-        row = {"iso2": country.alpha_2, "iso3": country.alpha_3, "numeric": country.numeric}
+        row = {"iso2": country.alpha_2, "iso3": country.alpha_3, "numeric": country.numeric,
+               "independent": "yes" if un.get("Independent") == "Y" else "no"}
         for lang in LANGUAGES:
             row[f"name_{lang}"] = names[lang]
         for level, column in (
