@@ -120,6 +120,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+    # Tests use a file, not memory, so that threads (the live server, concurrent
+    # registrations) share the test database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-idm.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -161,6 +164,22 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
 IDM_SITE_NAME = os.environ.get("IDM_SITE_NAME", "International Dialogue on Migration")
+# The address participants' private links in e-mails start with.
+IDM_BASE_URL = os.environ.get("IDM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# E-mail: SMTP when IDM_EMAIL_HOST is set, otherwise printed on the console (the demo).
+DEFAULT_FROM_EMAIL = os.environ.get("IDM_EMAIL_FROM", "International Dialogue on Migration "
+                                    "<idm@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if os.environ.get("IDM_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["IDM_EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("IDM_EMAIL_PORT", 587))
+    EMAIL_HOST_USER = os.environ.get("IDM_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("IDM_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("IDM_EMAIL_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 LOGGING = {
     "version": 1,

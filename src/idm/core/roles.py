@@ -30,15 +30,15 @@ def is_secretariat(user) -> bool:
     return has_role(user, SECRETARIAT)
 
 
-def role_required(role: str):
-    """View decorator: the login page for visitors, 403 for users without the role."""
+def role_required(*allowed: str):
+    """View decorator: the login page for visitors, 403 for users with none of the roles."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not has_role(request.user, role):
+            if not any(has_role(request.user, role) for role in allowed):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -46,11 +46,16 @@ def record(actor, action: str, obj: models.Model, changes: dict | None = None) -
     )
 
 
-@transaction.atomic
 def save(obj: models.Model, actor, *, validate: bool = True) -> models.Model:
-    """Validates and saves `obj`, recording what changed."""
+    """Validates and saves `obj`, recording what changed, in the caller's transaction if any."""
     if validate:
         obj.full_clean()
+    # No savepoint of its own: an error undoes the caller's whole operation anyway.
+    with transaction.atomic(savepoint=False):
+        return _save(obj, actor)
+
+
+def _save(obj: models.Model, actor) -> models.Model:
     before = {}
     if obj.pk is not None:
         old = type(obj)._default_manager.filter(pk=obj.pk).first()
@@ -69,7 +74,8 @@ def save(obj: models.Model, actor, *, validate: bool = True) -> models.Model:
     return obj
 
 
-@transaction.atomic
 def delete(obj: models.Model, actor) -> None:
-    record(actor, AuditEntry.Action.DELETE, obj, {k: [v, None] for k, v in field_values(obj).items()})
-    obj.delete()
+    with transaction.atomic(savepoint=False):
+        record(actor, AuditEntry.Action.DELETE, obj,
+               {k: [v, None] for k, v in field_values(obj).items()})
+        obj.delete()
