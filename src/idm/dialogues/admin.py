@@ -8,11 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
 from idm.core.admin import AuditedAdmin, AuditedAdminMixin
+from idm.dialogues import services
 from idm.dialogues.agenda import zone_label
 from idm.dialogues.models import (
     Dialogue,
     Organization,
     Person,
+    Registration,
+    RegistrationQuestion,
     Series,
     Session,
     SessionRole,
@@ -41,12 +44,55 @@ class DialogueAdmin(AuditedAdmin):
     inlines = [WorkshopInline]
 
 
+class RegistrationQuestionInline(TranslationTabularInline):
+    model = RegistrationQuestion
+    fields = ["order", "label", "kind", "choices", "required"]
+    extra = 0
+
+
 @admin.register(Workshop)
 class WorkshopAdmin(AuditedAdmin):
-    list_display = ["title", "slug", "dialogue", "city", "first_day", "last_day", "time_zone"]
-    list_filter = ["dialogue", "city"]
+    list_display = ["title", "slug", "dialogue", "city", "first_day", "last_day", "time_zone",
+                    "registration", "capacity"]
+    list_filter = ["dialogue", "city", "registration"]
     search_fields = ["title", "slug", "city", "venue"]
     prepopulated_fields = {"slug": ["title_en"]}
+    inlines = [RegistrationQuestionInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A larger capacity gives places to the people waiting, first come first served.
+        services.fill_free_places(obj, request.user)
+
+
+@admin.register(Registration)
+class RegistrationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["person", "email", "workshop", "status", "role", "category", "country",
+                    "consent_public", "created_at"]
+    list_filter = ["workshop", "status", "role", "category", "country__region", "consent_public"]
+    search_fields = ["email", "person__family_name", "person__given_name", "organization__name",
+                     "proposed_organization"]
+    list_select_related = ["person", "workshop", "category", "country"]
+    autocomplete_fields = ["person", "organization", "country"]
+    readonly_fields = ["token", "created_at", "status_changed_at"]
+    actions = ["approve", "reject", "promote"]
+
+    def _change(self, request, queryset, action: str):
+        done, refused = services.change_many(queryset, action, request.user)
+        self.message_user(request, f"{done} changed" + (f"; refused: {'; '.join(refused)}"
+                                                        if refused else ""))
+
+    @admin.action(description=_("Approve the selected registrations"))
+    def approve(self, request, queryset):
+        self._change(request, queryset, "approve")
+
+    @admin.action(description=_("Reject the selected registrations"))
+    def reject(self, request, queryset):
+        self._change(request, queryset, "reject")
+
+    @admin.action(description=_("Promote the selected registrations from the waiting list"))
+    def promote(self, request, queryset):
+        self._change(request, queryset, "promote")
 
 
 class SessionForm(forms.ModelForm):

@@ -1,11 +1,13 @@
 """Series, dialogues, workshops, sessions, people, organizations and who plays which role where."""
 
+import secrets
 import zoneinfo
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -82,6 +84,24 @@ class Workshop(models.Model):
     first_day = models.DateField(_("first day"))
     last_day = models.DateField(_("last day"))
 
+    class Registration(models.TextChoices):
+        CLOSED = "closed", _("Closed")
+        OPEN = "open", _("Open to anyone")
+        INVITATION = "invitation", _("By invitation link")
+
+    registration = models.CharField(_("registration"), max_length=12,
+                                    choices=Registration.choices, default=Registration.CLOSED)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True,
+        help_text=_("Places for pending and approved participants; past it, new registrations "
+                    "wait. Empty: no limit."))
+    requires_approval = models.BooleanField(
+        _("requires approval"), default=True,
+        help_text=_("New registrations wait for the secretariat's approval."))
+    invitation_code = models.CharField(
+        _("invitation code"), max_length=40, blank=True,
+        help_text=_("The secret part of the invitation link; made when left empty."))
+
     class Meta:
         ordering = ["first_day", "slug"]
         verbose_name = _("workshop")
@@ -89,6 +109,11 @@ class Workshop(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.city}, {self.first_day:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        if not self.invitation_code:
+            self.invitation_code = secrets.token_urlsafe(18)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("dialogues:agenda", args=[self.slug])
@@ -240,6 +265,13 @@ class Person(models.Model):
         ordering = ["family_name", "given_name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        constraints = [
+            # One person per e-mail, so that a person registered for two workshops counts once.
+            models.UniqueConstraint(Lower("email"), condition=~models.Q(email=""),
+                                    name="one_person_per_email",
+                                    violation_error_message=_(
+                                        "Another person already has this e-mail.")),
+        ]
 
     def __str__(self):
         return self.name
@@ -316,3 +348,120 @@ class SessionRole(models.Model):
     @property
     def affiliation(self) -> str:
         return ", ".join(part for part in (self.title, self.organization_name) if part)
+
+
+class RegistrationQuestion(models.Model):
+    """A question the secretariat adds to one workshop's registration form."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        CHOICE = "choice", _("One of a list")
+        YES_NO = "yes-no", _("Yes or no")
+
+    workshop = models.ForeignKey(Workshop, verbose_name=_("workshop"), on_delete=models.CASCADE,
+                                 related_name="questions")
+    label = models.CharField(_("question"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    choices = models.TextField(_("choices"), blank=True,
+                               help_text=_("For a list: one choice per line, in the same order "
+                                           "in every language."))
+    required = models.BooleanField(_("required"), default=False)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["workshop", "order", "id"]
+        verbose_name = _("registration question")
+        verbose_name_plural = _("registration questions")
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+    def clean(self):
+        if self.kind == self.Kind.CHOICE and len(self.choice_list) < 2:
+            raise ValidationError({"choices": _("A list needs at least two choices.")})
+
+
+def new_registration_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Registration(models.Model):
+    """One person's registration for one workshop."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        WAITLISTED = "waitlisted", _("Waitlisted")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    class Role(models.TextChoices):
+        PARTICIPANT = "participant", _("Participant")
+        SPEAKER = "speaker", _("Speaker")
+        OBSERVER = "observer", _("Observer")
+        MEDIA = "media", _("Media")
+        ORGANIZER = "organizer", _("Organizer")
+
+    # Statuses that hold one of the workshop's places.
+    SEATED = (Status.PENDING, Status.APPROVED)
+
+    workshop = models.ForeignKey(Workshop, verbose_name=_("workshop"), on_delete=models.CASCADE,
+                                 related_name="registrations")
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT,
+                               related_name="registrations")
+    email = models.EmailField(_("email"))
+    organization = models.ForeignKey(Organization, verbose_name=_("organization"), null=True,
+                                     blank=True, on_delete=models.PROTECT,
+                                     related_name="registrations")
+    proposed_organization = models.CharField(
+        _("new organization"), max_length=300, blank=True,
+        help_text=_("An organization the participant named that is not in the list yet."))
+    category = models.ForeignKey(StakeholderCategory, verbose_name=_("stakeholder category"),
+                                 on_delete=models.PROTECT, related_name="registrations")
+    country = models.ForeignKey(Country, verbose_name=_("country"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="registrations")
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices,
+                            default=Role.PARTICIPANT)
+    consent_public = models.BooleanField(
+        _("listed publicly"), default=False,
+        help_text=_("Agreed to appear in the public list of participants."))
+    needs = models.TextField(_("accessibility or interpretation needs"), blank=True)
+    language = models.CharField(_("language"), max_length=2, default="en",
+                                choices=[("en", "English"), ("fr", "Français"), ("es", "Español")])
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.PENDING, db_index=True)
+    token = models.CharField(_("private link"), max_length=40, unique=True,
+                             default=new_registration_token, editable=False)
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now, db_index=True)
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["workshop", "created_at", "id"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "email"], name="one_registration_per_email",
+                                    violation_error_message=_(
+                                        "This e-mail is already registered for this workshop.")),
+        ]
+        indexes = [models.Index(fields=["workshop", "status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.person} – {self.workshop.slug} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("dialogues:registration", args=[self.token])
+
+    @property
+    def organization_name(self) -> str:
+        return self.organization.name if self.organization else self.proposed_organization

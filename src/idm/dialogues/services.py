@@ -3,15 +3,26 @@
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from idm.core import services as core_services
 from idm.core.models import AuditEntry, Country, StakeholderCategory
 from idm.core.spreadsheets import ImportFileError, RowError
+from idm.dialogues import mail
 from idm.dialogues.exports import COLUMN_NAMES, LANGUAGES
 from idm.dialogues.imports import SessionPlan, SpeakerPlan, WorkshopPlan, read_agenda
-from idm.dialogues.models import Dialogue, Organization, Person, Session, SessionRole, Workshop
+from idm.dialogues.models import (
+    Dialogue,
+    Organization,
+    Person,
+    Registration,
+    Session,
+    SessionRole,
+    Workshop,
+)
+from idm.dialogues.participant_files import QUESTION_PREFIX, columns_for, read_participants
 
 
 def save_session(session: Session, actor) -> Session:
@@ -221,3 +232,294 @@ class _AgendaImporter:
 
 def _organization_named(values: dict) -> bool:
     return bool(values.get("organization_en") or values.get("organization_acronym"))
+
+
+# Registration -------------------------------------------------------------------------------
+
+
+class RegistrationError(Exception):
+    """A registration or a change of status that cannot be made; the message says why."""
+
+
+@dataclass
+class RegistrationData:
+    email: str
+    family_name: str
+    category: StakeholderCategory
+    given_name: str = ""
+    honorific: str = ""
+    gender: str = ""
+    organization: Organization | None = None
+    proposed_organization: str = ""
+    country: Country | None = None
+    role: str = Registration.Role.PARTICIPANT
+    consent_public: bool = False
+    needs: str = ""
+    language: str = "en"
+    answers: dict | None = None
+
+
+def _seated(workshop: Workshop) -> int:
+    return workshop.registrations.filter(status__in=Registration.SEATED).count()
+
+
+def _has_free_place(workshop: Workshop) -> bool:
+    return workshop.capacity is None or _seated(workshop) < workshop.capacity
+
+
+def _lock(workshop: Workshop) -> Workshop:
+    """Serializes changes to one workshop's places (a row lock on PostgreSQL; SQLite's
+    IMMEDIATE transactions already serialize every writer), and reads its capacity afresh."""
+    workshop.capacity, workshop.requires_approval = (
+        Workshop.objects.select_for_update().filter(pk=workshop.pk)
+        .values_list("capacity", "requires_approval").get())
+    return workshop
+
+
+def person_for_email(email: str, actor, *, given_name: str = "", family_name: str = "",
+                     honorific: str = "", gender: str = "", fictional: bool = False) -> Person:
+    """The person with this e-mail, created or completed with the names given."""
+    person = Person.objects.filter(email__iexact=email).first()
+    if person is None:
+        try:
+            # A savepoint: another transaction may create the same person at the same moment.
+            with transaction.atomic():
+                return core_services.save(Person(
+                    email=email, given_name=given_name, family_name=family_name,
+                    honorific=honorific, gender=gender, fictional=fictional), actor,
+                    validate=False)
+        except IntegrityError:
+            person = Person.objects.filter(email__iexact=email).first()
+            if person is None:
+                raise
+    changed = False
+    for field, value in (("given_name", given_name), ("family_name", family_name),
+                         ("honorific", honorific), ("gender", gender)):
+        if value and getattr(person, field) != value:
+            setattr(person, field, value)
+            changed = True
+    if changed:
+        core_services.save(person, actor)
+    return person
+
+
+def register(workshop: Workshop, data: RegistrationData, actor=None) -> Registration:
+    """Registers a person: pending (or approved) while places remain, waitlisted after.
+
+    Never exceeds the capacity and never registers one e-mail twice for a workshop, however
+    many registrations arrive at once.
+    """
+    email = data.email.strip().lower()
+    actor = actor or "registration form"
+    with transaction.atomic():
+        # The person first: it needs no place, so the workshop stays locked for less time.
+        person = person_for_email(email, actor, given_name=data.given_name,
+                                  family_name=data.family_name, honorific=data.honorific,
+                                  gender=data.gender)
+        workshop = _lock(workshop)
+        if workshop.registrations.filter(email=email).exists():
+            raise RegistrationError(_(
+                "%(email)s is already registered for this workshop. The e-mail we sent has "
+                "your private link.") % {"email": email})
+        if not _has_free_place(workshop):
+            status = Registration.Status.WAITLISTED
+        elif workshop.requires_approval:
+            status = Registration.Status.PENDING
+        else:
+            status = Registration.Status.APPROVED
+        registration = Registration(
+            workshop=workshop, person=person, email=email, organization=data.organization,
+            proposed_organization=data.proposed_organization.strip(), category=data.category,
+            country=data.country, role=data.role, consent_public=data.consent_public,
+            needs=data.needs.strip(), language=data.language, answers=data.answers or {},
+            status=status)
+        try:
+            with transaction.atomic():
+                # Checked above under the lock; the database's unique constraint stands guard.
+                core_services.save(registration, actor, validate=False)
+        except IntegrityError as error:
+            raise RegistrationError(_(
+                "%(email)s is already registered for this workshop.") % {"email": email}) from error
+        mail.notify(registration, mail.RECEIVED)
+    return registration
+
+
+# What each action does: the statuses it accepts, the status it gives, whether it needs a place.
+ACTIONS = {
+    "approve": ((Registration.Status.PENDING, Registration.Status.WAITLISTED,
+                 Registration.Status.REJECTED), Registration.Status.APPROVED),
+    "reject": ((Registration.Status.PENDING, Registration.Status.WAITLISTED,
+                Registration.Status.APPROVED), Registration.Status.REJECTED),
+    "promote": ((Registration.Status.WAITLISTED,), None),
+    "withdraw": ((Registration.Status.PENDING, Registration.Status.APPROVED,
+                  Registration.Status.WAITLISTED), Registration.Status.WITHDRAWN),
+}
+ACTION_MAIL = {"approve": "approved", "reject": "rejected", "promote": "promoted",
+               "withdraw": "withdrawn"}
+
+
+def change_status(registration: Registration, action: str, actor) -> Registration:
+    """Approves, rejects, promotes or withdraws one registration, then fills freed places."""
+    with transaction.atomic():
+        workshop = _lock(registration.workshop)
+        registration = Registration.objects.select_related("person").get(pk=registration.pk)
+        _apply(registration, workshop, action, actor)
+        fill_free_places(workshop, actor)
+    return registration
+
+
+def change_many(registrations, action: str, actor) -> tuple[int, list[str]]:
+    """The same action on many registrations, in one transaction; returns (done, refusals)."""
+    done, refused = 0, []
+    with transaction.atomic():
+        workshops = {}
+        for registration in registrations:
+            workshop = workshops.setdefault(registration.workshop_id, _lock(registration.workshop))
+            registration = Registration.objects.select_related("person").get(pk=registration.pk)
+            try:
+                _apply(registration, workshop, action, actor)
+                done += 1
+            except RegistrationError as error:
+                refused.append(f"{registration.person}: {error}")
+        for workshop in workshops.values():
+            fill_free_places(workshop, actor)
+    return done, refused
+
+
+def _apply(registration: Registration, workshop: Workshop, action: str, actor) -> None:
+    accepted, target = ACTIONS[action]
+    if registration.status not in accepted:
+        raise RegistrationError(_("cannot %(action)s a registration that is %(status)s.") % {
+            "action": _action_label(action), "status": registration.get_status_display().lower()})
+    if action == "promote":
+        target = (Registration.Status.PENDING if workshop.requires_approval
+                  else Registration.Status.APPROVED)
+    needs_place = (target in Registration.SEATED
+                   and registration.status not in Registration.SEATED)
+    if needs_place and not _has_free_place(workshop):
+        raise RegistrationError(_("no free place: the capacity of %(capacity)s is reached.") % {
+            "capacity": workshop.capacity})
+    registration.status = target
+    registration.status_changed_at = timezone.now()
+    core_services.save(registration, actor)
+    mail.notify(registration, ACTION_MAIL[action])
+
+
+def _action_label(action: str) -> str:
+    return {"approve": _("approve"), "reject": _("reject"), "promote": _("promote"),
+            "withdraw": _("withdraw")}[action]
+
+
+def fill_free_places(workshop: Workshop, actor) -> int:
+    """Promotes waitlisted registrations, first come first served, while places are free."""
+    if workshop.capacity is None:
+        free = workshop.registrations.filter(status=Registration.Status.WAITLISTED).count()
+    else:
+        free = max(0, workshop.capacity - _seated(workshop))
+    waiting = list(workshop.registrations.filter(status=Registration.Status.WAITLISTED)
+                   .select_related("person").order_by("created_at", "id")[:free])
+    for registration in waiting:
+        _apply(registration, workshop, "promote", actor)
+    return len(waiting)
+
+
+def check_in(registration: Registration, actor) -> Registration:
+    registration.checked_in_at = timezone.now()
+    return core_services.save(registration, actor)
+
+
+@dataclass
+class ParticipantImportResult:
+    created: int
+    updated: int
+    merged_rows: int
+
+
+def import_participants(workshop: Workshop, content: bytes, filename: str,
+                        actor) -> ParticipantImportResult:
+    """Creates or updates the registrations of a participants file, all or nothing.
+
+    Rows are matched to registrations by e-mail; the file's statuses are taken as they are
+    (no e-mail is sent), but the capacity still holds.
+    """
+    plans = read_participants(content, filename, workshop)
+    categories = {c.code: c for c in StakeholderCategory.objects.all()}
+    countries = {c.iso2: c for c in Country.objects.all()}
+    organizations = {}
+    for organization in Organization.objects.all():
+        for name in (organization.acronym, *(getattr(organization, f"name_{lang}")
+                                             for lang in LANGUAGES)):
+            if name:
+                organizations.setdefault(name.strip().lower(), organization)
+    errors: list[RowError] = []
+    result = ParticipantImportResult(0, 0, sum(len(p.rows) - 1 for p in plans))
+    with transaction.atomic():
+        workshop = _lock(workshop)
+        existing = {r.email: r for r in workshop.registrations.select_related("person")}
+        seated = sum(1 for r in existing.values() if r.status in Registration.SEATED)
+        for plan in plans:
+            values = plan.values
+            registration = existing.get(values["email"])
+            category = categories.get(values.get("category", ""))
+            if values.get("category") and category is None:
+                errors.append(RowError(plan.row, "category", _(
+                    "'%(value)s' is not a stakeholder category; use one of: %(codes)s.") % {
+                    "value": values["category"], "codes": ", ".join(categories)}))
+                continue
+            if registration is None and category is None:
+                errors.append(RowError(plan.row, "category", _(
+                    "A new participant needs a stakeholder category.")))
+                continue
+            country = None
+            if values.get("country"):
+                country = countries.get(values["country"])
+                if country is None:
+                    errors.append(RowError(plan.row, "country", _(
+                        "'%(code)s' is not an ISO country code.") % {"code": values["country"]}))
+                    continue
+            was_seated = registration is not None and registration.status in Registration.SEATED
+            person = person_for_email(
+                values["email"], actor, given_name=values.get("given_name", ""),
+                family_name=values.get("family_name", ""),
+                honorific=values.get("honorific", ""), gender=values.get("gender", ""))
+            if registration is None:
+                registration = Registration(workshop=workshop, person=person,
+                                            email=values["email"], category=category,
+                                            status=Registration.Status.APPROVED)
+                result.created += 1
+            else:
+                result.updated += 1
+            if category is not None:
+                registration.category = category
+            if country is not None:
+                registration.country = country
+            if "organization" in values:
+                organization = organizations.get(values["organization"].lower())
+                registration.organization = organization
+                registration.proposed_organization = "" if organization else values["organization"]
+            for column, field in (("role", "role"), ("status", "status"), ("language", "language"),
+                                  ("needs", "needs"), ("listed_publicly", "consent_public")):
+                if column in values:
+                    setattr(registration, field, values[column])
+            answers = dict(registration.answers)
+            for question in workshop.questions.all():
+                answer = values.get(QUESTION_PREFIX + question.label_en)
+                if answer:
+                    answers[str(question.pk)] = answer
+            registration.answers = answers
+            seated += (registration.status in Registration.SEATED) - was_seated
+            if workshop.capacity is not None and seated > workshop.capacity:
+                errors.append(RowError(plan.row, "status", _(
+                    "The capacity of %(capacity)s places is exceeded here; import this row as "
+                    "waitlisted or raise the capacity.") % {"capacity": workshop.capacity}))
+                seated -= 1
+                continue
+            try:
+                core_services.save(registration, actor)
+            except ValidationError as error:
+                errors += _validation_errors(plan.row, error, {"email": "email"}, "email")
+        if errors:
+            raise ImportFileError(errors, columns_for(workshop))
+        core_services.record(actor, AuditEntry.Action.IMPORT, workshop, {
+            "file": filename, "created": result.created, "updated": result.updated})
+    return result

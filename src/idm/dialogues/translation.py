@@ -2,7 +2,15 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from idm.dialogues.models import Dialogue, Organization, Series, Session, SessionRole, Workshop
+from idm.dialogues.models import (
+    Dialogue,
+    Organization,
+    RegistrationQuestion,
+    Series,
+    Session,
+    SessionRole,
+    Workshop,
+)
 
 
 @register(Series)
@@ -33,3 +41,8 @@ class OrganizationTranslation(TranslationOptions):
 @register(SessionRole)
 class SessionRoleTranslation(TranslationOptions):
     fields = ("title", "organization_name")
+
+
+@register(RegistrationQuestion)
+class RegistrationQuestionTranslation(TranslationOptions):
+    fields = ("label", "choices")

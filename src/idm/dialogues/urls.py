@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from idm.dialogues import views
+from idm.dialogues import participant_views, views
 
 app_name = "dialogues"
 urlpatterns = [
@@ -16,4 +16,27 @@ urlpatterns = [
     path("manage/dialogues/<int:number>/import-agenda/", views.agenda_import,
          name="agenda-import"),
     path("manage/agenda-template.<str:fmt>", views.agenda_template, name="agenda-template"),
+]
+
+urlpatterns += [
+    path("workshops/<slug:slug>/register/", participant_views.register, name="register"),
+    path("workshops/<slug:slug>/participants/", participant_views.participants_public,
+         name="participants"),
+    path("registrations/<str:token>/", participant_views.registration_detail,
+         name="registration"),
+    path("manage/workshops/<slug:slug>/registrations/", participant_views.registrations,
+         name="registrations"),
+    path("manage/workshops/<slug:slug>/participants.<str:fmt>", participant_views.participants_file,
+         name="participants-file"),
+    path("manage/workshops/<slug:slug>/participants/import/",
+         participant_views.participants_import, name="participants-import"),
+    path("manage/workshops/<slug:slug>/participants-template.<str:fmt>",
+         participant_views.participants_template, name="participants-template"),
+    path("manage/workshops/<slug:slug>/badges.pdf", participant_views.badges_pdf, name="badges"),
+    path("manage/workshops/<slug:slug>/check-in.pdf", participant_views.checkin_pdf,
+         name="check-in"),
+    path("manage/statistics/<str:kind>/<str:key>/", participant_views.statistics_page,
+         name="statistics"),
+    path("manage/statistics/<str:kind>/<str:key>/<str:dimension>.svg",
+         participant_views.statistics_chart, name="statistics-chart"),
 ]

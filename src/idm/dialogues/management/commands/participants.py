@@ -1,0 +1,124 @@
+"""`idm participants import|export|stats|badges|check-in`: a workshop's participants from the command line."""
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from idm.core.spreadsheets import ImportFileError
+from idm.dialogues import badges, participant_files, services, statistics
+from idm.dialogues.models import Dialogue, Workshop
+
+
+def find_workshop(slug: str) -> Workshop:
+    workshop = Workshop.objects.filter(slug=slug).first()
+    if workshop is None:
+        known = ", ".join(Workshop.objects.values_list("slug", flat=True)) or "none"
+        raise CommandError(f"no workshop '{slug}'; known workshops: {known}")
+    return workshop
+
+
+class Command(BaseCommand):
+    help = "Imports, exports and counts a workshop's participants; prints badges and check-in lists."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser("import", help="import a CSV or XLSX participants file")
+        imp.add_argument("--workshop", required=True, metavar="SLUG")
+        imp.add_argument("file", metavar="FILE")
+        imp.add_argument("--format", choices=["text", "json"], default="text", dest="out")
+        export = sub.add_parser("export", help="export the participants")
+        export.add_argument("--workshop", required=True, metavar="SLUG")
+        export.add_argument("--format", choices=["csv", "xlsx"], required=True, dest="fmt")
+        export.add_argument("--status", help="only this status, e.g. approved")
+        export.add_argument("-o", "--output", metavar="FILE",
+                            help="file to write; CSV goes to standard output without it")
+        stats = sub.add_parser("stats", help="participants and speakers by category, region, ...")
+        scope = stats.add_mutually_exclusive_group(required=True)
+        scope.add_argument("--workshop", metavar="SLUG")
+        scope.add_argument("--dialogue", type=int, metavar="N")
+        stats.add_argument("--format", choices=["text", "json"], default="text", dest="out")
+        stats.add_argument("--lang", choices=["en", "fr", "es"], default="en")
+        for name, what in (("badges", "badge sheets"), ("check-in", "the check-in list")):
+            pdf = sub.add_parser(name, help=f"print {what} of the approved participants (PDF)")
+            pdf.add_argument("--workshop", required=True, metavar="SLUG")
+            pdf.add_argument("--lang", choices=["en", "fr", "es"], default="en")
+            pdf.add_argument("-o", "--output", metavar="FILE")
+
+    def handle(self, *args, action, **options):
+        getattr(self, "handle_" + action.replace("-", "_"))(**options)
+
+    def handle_import(self, workshop, file, out, **options):
+        found = find_workshop(workshop)
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"no file '{file}'")
+        try:
+            result = services.import_participants(found, path.read_bytes(), path.name,
+                                                  "idm participants import")
+        except ImportFileError as error:
+            if out == "json":
+                self.stdout.write(json.dumps({"imported": False, "errors": error.as_json()},
+                                             ensure_ascii=False))
+            else:
+                for problem in error.errors:
+                    self.stderr.write(str(problem))
+            raise CommandError(f"{len(error.errors)} problem(s) in {path.name}: nothing was "
+                               "imported") from None
+        if out == "json":
+            self.stdout.write(json.dumps({"imported": True, **result.__dict__}))
+        else:
+            self.stdout.write(self.style.SUCCESS(
+                f"{result.created} new and {result.updated} updated registrations for "
+                f"{found.slug}; {result.merged_rows} duplicate rows merged"))
+
+    def handle_export(self, workshop, fmt, status, output, **options):
+        found = find_workshop(workshop)
+        registrations = found.registrations.order_by("created_at", "id")
+        if status:
+            registrations = registrations.filter(status=status)
+        content = participant_files.export_participants(registrations, found, fmt)
+        self._write(content, output, f"participants-{found.slug}.{fmt}", text=fmt == "csv")
+
+    def handle_stats(self, workshop, dialogue, out, lang, **options):
+        with translation.override(lang):
+            if workshop:
+                result = statistics.for_workshop(find_workshop(workshop))
+            else:
+                found = Dialogue.objects.filter(number=dialogue).first()
+                if found is None:
+                    raise CommandError(f"no dialogue No. {dialogue}")
+                result = statistics.for_dialogue(found)
+            if out == "json":
+                self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+                return
+            self.stdout.write(f"participants: {result.participants}")
+            self.stdout.write(f"speakers: {result.speakers}")
+            self.stdout.write(result.sentence)
+            for dimension in statistics.DIMENSIONS:
+                self.stdout.write(f"\nby {dimension.replace('_', ' ')}:")
+                for row in result.table(dimension):
+                    self.stdout.write(f"  {row.label:<50} {row.participants:>6} {row.speakers:>6}")
+            self.stdout.write("\npanels (women / men / other):")
+            for panel in result.panels:
+                self.stdout.write(f"  {panel.start} {panel.session[:60]:<60} "
+                                  f"{panel.women:>3} {panel.men:>3} {panel.other:>3}")
+
+    def handle_badges(self, workshop, lang, output, **options):
+        found = find_workshop(workshop)
+        self._write(badges.badges_pdf(found, lang), output, f"badges-{found.slug}.pdf")
+
+    def handle_check_in(self, workshop, lang, output, **options):
+        found = find_workshop(workshop)
+        self._write(badges.checkin_pdf(found, lang), output, f"check-in-{found.slug}.pdf")
+
+    def _write(self, content: bytes, output: str | None, default: str, *, text: bool = False):
+        if output is None and text:
+            sys.stdout.buffer.write(content)
+            sys.stdout.flush()
+            return
+        path = Path(output or default)
+        path.write_bytes(content)
+        self.stderr.write(f"wrote {path} ({len(content):,} bytes)")
