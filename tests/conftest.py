@@ -43,6 +43,15 @@ def demo(reference):
     return load_demo()
 
 
+@pytest.fixture
+def population(demo):
+    """The demo with its generated participants (over 600, 83 panelists)."""
+    from idm.dialogues.demo import load_demo_participants
+
+    load_demo_participants(demo)
+    return demo
+
+
 def _user(username: str, role: str | None):
     user = get_user_model().objects.create_user(username=username, password="pw-" + username)
     if role:

@@ -32,7 +32,7 @@ def test_geneva_agenda_in_french_with_its_calendar_file(page, live_demo, tmp_pat
     calendar = icalendar.Calendar.from_ical(path.read_bytes())
     events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
     sessions = Session.objects.filter(workshop__slug="2018-geneva")
-    assert len(events) == sessions.count() == 10
+    assert len(events) == sessions.count() == 11
     geneva = ZoneInfo("Europe/Zurich")
     for session in sessions:
         event = events[f"session-{session.pk}@2018-geneva.idm"]

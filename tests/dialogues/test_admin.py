@@ -62,5 +62,5 @@ def test_session_list_filters_by_workshop(secretariat_client, demo):
     geneva = Workshop.objects.get(slug="2018-geneva")
     response = secretariat_client.get(reverse("admin:dialogues_session_changelist"),
                                       {"workshop__id__exact": geneva.pk})
-    assert response.context["cl"].result_count == 10
+    assert response.context["cl"].result_count == 11
     assert "(CEST, UTC+02:00)" in response.content.decode()

@@ -26,7 +26,7 @@ def test_ics_has_one_event_per_session_in_geneva_time(client, demo):
     calendar = icalendar.Calendar.from_ical(response.content)
     events = calendar.walk("VEVENT")
     sessions = Session.objects.filter(workshop__slug="2018-geneva")
-    assert len(events) == sessions.count() == 10
+    assert len(events) == sessions.count() == 11
     assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Zurich"]
     by_summary = {str(e["SUMMARY"]): e for e in events}
     opening = by_summary["Opening session"]
@@ -35,7 +35,7 @@ def test_ics_has_one_event_per_session_in_geneva_time(client, demo):
     assert opening.decoded("DTEND") == datetime(2018, 10, 8, 11, 0, tzinfo=GENEVA)
     assert str(opening["LOCATION"]) == "Room XVIII, Palais des Nations, Geneva"
     assert "António Vitorino" in str(opening["DESCRIPTION"])
-    assert len({str(e["UID"]) for e in events}) == 10
+    assert len({str(e["UID"]) for e in events}) == 11
 
 
 def test_ics_follows_the_page_language(client, demo):
@@ -95,7 +95,7 @@ def test_xlsx_has_real_dates_and_times(secretariat_client, demo):
 def test_command_line_export_writes_ics_to_standard_output(demo, capsysbinary):
     call_command("agenda", "export", "--workshop", "2018-new-york", "--format", "ics")
     calendar = icalendar.Calendar.from_ical(capsysbinary.readouterr().out)
-    assert len(calendar.walk("VEVENT")) == 7
+    assert len(calendar.walk("VEVENT")) == 9
 
 
 def test_command_line_export_names_an_unknown_workshop(demo):

@@ -55,7 +55,7 @@ def test_export_then_import_into_an_empty_dialogue_gives_the_same_sessions(demo,
         assert imported.dialogue == empty
         assert workshop_snapshot(slug) == workshop
         assert agenda_snapshot(slug) == sessions
-    assert Session.objects.filter(workshop__dialogue=empty).count() == 17
+    assert Session.objects.filter(workshop__dialogue=empty).count() == 20
     assert AuditEntry.objects.filter(action="import", object_type="dialogues.dialogue").count() == 2
 
 
@@ -65,7 +65,7 @@ def test_importing_reuses_known_people_and_organizations(demo, tmp_path):
     people = Person.objects.count()
     call_command("agenda", "import", "--dialogue", "28", str(path), "--replace")
     assert Person.objects.count() == people
-    assert Session.objects.filter(workshop__slug="2018-geneva").count() == 10
+    assert Session.objects.filter(workshop__slug="2018-geneva").count() == 11
 
 
 def test_an_agenda_is_not_overwritten_without_replace(demo, tmp_path):
@@ -189,9 +189,9 @@ def test_web_import_of_an_export_creates_the_workshop(secretariat_client, demo):
     response = secretariat_client.post(reverse("dialogues:agenda-import", args=[28]),
                                        {"file": upload}, follow=True)
     assert response.status_code == 200
-    assert "Imported 7 sessions with 20 speakers into 1 workshop." in response.content.decode()
+    assert "Imported 9 sessions with 21 speakers into 1 workshop." in response.content.decode()
     assert Dialogue.objects.get(number=28).workshops.count() == 2
-    assert SessionRole.objects.filter(session__workshop__slug="2018-new-york").count() == 20
+    assert SessionRole.objects.filter(session__workshop__slug="2018-new-york").count() == 21
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

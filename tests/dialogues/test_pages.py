@@ -52,7 +52,7 @@ def test_new_york_agenda_is_in_new_york_time(client, demo):
 
 def test_illustrative_sessions_and_fictional_speakers_are_marked(client, demo):
     text = text_of(client.get(reverse("dialogues:agenda", args=["2018-geneva"])))
-    assert text.count("Illustrative session, made up for a demonstration.") == 7
+    assert text.count("Illustrative session, made up for a demonstration.") == 8
     assert "Valdés Ferrer" in text and "fictional" in text
 
 

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 
 from idm.core import roles
 from idm.core.reference import load_reference_data, reference_data_loaded
-from idm.dialogues.demo import load_demo
+from idm.dialogues.demo import load_demo, load_demo_participants
 
 # Demo accounts only: printed on the terminal, never for production.
 DEMO_USERS = [
@@ -43,6 +43,7 @@ class Command(BaseCommand):
             load_reference_data()
         roles.grant_role_permissions()
         dialogue = load_demo()
+        load_demo_participants(dialogue)
         create_demo_users()
         workshops = ", ".join(w.slug for w in dialogue.workshops.all())
         self.stdout.write(self.style.SUCCESS(
