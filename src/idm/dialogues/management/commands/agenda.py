@@ -1,12 +1,8 @@
 """`idm agenda export|import|template`: a workshop's agenda as ICS, CSV, XLSX or PDF, and back."""
 
-import json
-import sys
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
-from idm.core.spreadsheets import ImportFileError
+from idm.core.command_files import read_input, run_import, write_output
 from idm.dialogues import exports, services
 from idm.dialogues.models import Dialogue, Workshop
 
@@ -38,51 +34,29 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         getattr(self, f"handle_{action}")(**options)
 
-    def _write(self, content: bytes, fmt: str, output: str | None, default_name: str) -> None:
-        if output is None and fmt in TEXT_FORMATS:
-            sys.stdout.buffer.write(content)
-            sys.stdout.flush()
-            return
-        path = Path(output or default_name)
-        path.write_bytes(content)
-        self.stderr.write(f"wrote {path} ({len(content):,} bytes)")
-
     def handle_export(self, workshop, fmt, lang, output, **options):
         found = Workshop.objects.filter(slug=workshop).first()
         if found is None:
             known = ", ".join(Workshop.objects.values_list("slug", flat=True)) or "none"
             raise CommandError(f"no workshop '{workshop}'; known workshops: {known}")
         content = exports.export_agenda(found, fmt, lang)
-        self._write(content, fmt, output, exports.filename(found, fmt, lang))
+        write_output(self, content, output, exports.filename(found, fmt, lang),
+                     text=fmt in TEXT_FORMATS)
 
     def handle_template(self, fmt, output, **options):
-        self._write(exports.template(fmt), fmt, output, f"agenda-template.{fmt}")
+        write_output(self, exports.template(fmt), output, f"agenda-template.{fmt}",
+                     text=fmt in TEXT_FORMATS)
 
     def handle_import(self, dialogue, file, replace, out, **options):
         found = Dialogue.objects.filter(number=dialogue).first()
         if found is None:
             raise CommandError(f"no dialogue No. {dialogue}; create it first (idm admin or "
                                "the Manage page)")
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"no file '{file}'")
-        try:
-            result = services.import_agenda(found, path.read_bytes(), path.name, "idm agenda import",
-                                            replace=replace)
-        except ImportFileError as error:
-            if out == "json":
-                self.stdout.write(json.dumps({"imported": False, "errors": error.as_json()},
-                                             ensure_ascii=False))
-            else:
-                for problem in error.errors:
-                    self.stderr.write(str(problem))
-            raise CommandError(f"{len(error.errors)} problem(s) in {path.name}: nothing was "
-                               "imported") from None
-        if out == "json":
-            self.stdout.write(json.dumps({"imported": True, **result.__dict__}))
-        else:
-            self.stdout.write(self.style.SUCCESS(
-                f"imported {result.sessions} sessions and {result.speakers} speakers into "
-                f"{result.workshops} workshop(s) of dialogue No. {found.number}; "
-                f"{result.people_created} new people, {result.organizations_created} new "
-                "organizations"))
+        content, name = read_input(file)
+        run_import(self, lambda: services.import_agenda(found, content, name, "idm agenda import",
+                                                        replace=replace), name, out,
+                   lambda result: (
+                       f"imported {result.sessions} sessions and {result.speakers} speakers "
+                       f"into {result.workshops} workshop(s) of dialogue No. {found.number}; "
+                       f"{result.people_created} new people, {result.organizations_created} new "
+                       "organizations"))

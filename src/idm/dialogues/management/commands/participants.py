@@ -1,13 +1,11 @@
 """`idm participants import|export|stats|badges|check-in`: a workshop's participants from the command line."""
 
 import json
-import sys
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from idm.core.spreadsheets import ImportFileError
+from idm.core.command_files import read_input, run_import, write_output
 from idm.dialogues import badges, participant_files, services, statistics
 from idm.dialogues.models import Dialogue, Workshop
 
@@ -52,27 +50,12 @@ class Command(BaseCommand):
 
     def handle_import(self, workshop, file, out, **options):
         found = find_workshop(workshop)
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"no file '{file}'")
-        try:
-            result = services.import_participants(found, path.read_bytes(), path.name,
-                                                  "idm participants import")
-        except ImportFileError as error:
-            if out == "json":
-                self.stdout.write(json.dumps({"imported": False, "errors": error.as_json()},
-                                             ensure_ascii=False))
-            else:
-                for problem in error.errors:
-                    self.stderr.write(str(problem))
-            raise CommandError(f"{len(error.errors)} problem(s) in {path.name}: nothing was "
-                               "imported") from None
-        if out == "json":
-            self.stdout.write(json.dumps({"imported": True, **result.__dict__}))
-        else:
-            self.stdout.write(self.style.SUCCESS(
-                f"{result.created} new and {result.updated} updated registrations for "
-                f"{found.slug}; {result.merged_rows} duplicate rows merged"))
+        content, name = read_input(file)
+        run_import(self, lambda: services.import_participants(found, content, name,
+                                                              "idm participants import"),
+                   name, out, lambda result: (
+                       f"{result.created} new and {result.updated} updated registrations for "
+                       f"{found.slug}; {result.merged_rows} duplicate rows merged"))
 
     def handle_export(self, workshop, fmt, status, output, **options):
         found = find_workshop(workshop)
@@ -80,7 +63,8 @@ class Command(BaseCommand):
         if status:
             registrations = registrations.filter(status=status)
         content = participant_files.export_participants(registrations, found, fmt)
-        self._write(content, output, f"participants-{found.slug}.{fmt}", text=fmt == "csv")
+        write_output(self, content, output, f"participants-{found.slug}.{fmt}",
+                     text=fmt == "csv")
 
     def handle_stats(self, workshop, dialogue, out, lang, **options):
         with translation.override(lang):
@@ -108,17 +92,10 @@ class Command(BaseCommand):
 
     def handle_badges(self, workshop, lang, output, **options):
         found = find_workshop(workshop)
-        self._write(badges.badges_pdf(found, lang), output, f"badges-{found.slug}.pdf")
+        write_output(self, badges.badges_pdf(found, lang), output, f"badges-{found.slug}.pdf",
+                     text=False)
 
     def handle_check_in(self, workshop, lang, output, **options):
         found = find_workshop(workshop)
-        self._write(badges.checkin_pdf(found, lang), output, f"check-in-{found.slug}.pdf")
-
-    def _write(self, content: bytes, output: str | None, default: str, *, text: bool = False):
-        if output is None and text:
-            sys.stdout.buffer.write(content)
-            sys.stdout.flush()
-            return
-        path = Path(output or default)
-        path.write_bytes(content)
-        self.stderr.write(f"wrote {path} ({len(content):,} bytes)")
+        write_output(self, badges.checkin_pdf(found, lang), output,
+                     f"check-in-{found.slug}.pdf", text=False)

@@ -1,0 +1,48 @@
+"""What the file commands (`idm agenda`, `idm participants`) share: reading an input file,
+running an all-or-nothing import with its report, writing an output file or standard output."""
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from idm.core.spreadsheets import ImportFileError
+
+
+def read_input(file: str) -> tuple[bytes, str]:
+    path = Path(file)
+    if not path.is_file():
+        raise CommandError(f"no file '{file}'")
+    return path.read_bytes(), path.name
+
+
+def run_import(command: BaseCommand, do_import, name: str, out: str, summary) -> None:
+    """Calls `do_import()`; reports every problem (as JSON with `out == "json"`) or the result."""
+    try:
+        result = do_import()
+    except ImportFileError as error:
+        if out == "json":
+            command.stdout.write(json.dumps({"imported": False, "errors": error.as_json()},
+                                            ensure_ascii=False))
+        else:
+            for problem in error.errors:
+                command.stderr.write(str(problem))
+        raise CommandError(f"{len(error.errors)} problem(s) in {name}: nothing was "
+                           "imported") from None
+    if out == "json":
+        command.stdout.write(json.dumps({"imported": True, **result.__dict__}))
+    else:
+        command.stdout.write(command.style.SUCCESS(summary(result)))
+
+
+def write_output(command: BaseCommand, content: bytes, output: str | None, default_name: str,
+                 *, text: bool) -> None:
+    """Text formats go to standard output when no file is named; binary ones to `default_name`."""
+    if output is None and text:
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return
+    path = Path(output or default_name)
+    path.write_bytes(content)
+    command.stderr.write(f"wrote {path} ({len(content):,} bytes)")
