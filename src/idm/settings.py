@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "idm.core",
     "idm.dialogues",
+    "idm.deliberation",
 ]
 
 MIDDLEWARE = [

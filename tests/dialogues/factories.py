@@ -31,3 +31,7 @@ def session(workshop_obj: Workshop, day: date, start: time, end: time, **values)
 
 def person(family_name: str = "Okafor", **values) -> Person:
     return Person.objects.create(family_name=family_name, **values)
+
+
+def times(start_hour: int, end_hour: int) -> tuple[time, time]:
+    return time(start_hour), time(end_hour)

@@ -21,6 +21,8 @@ def site(request):
     ]
     return {
         "site_name": settings.IDM_SITE_NAME,
-        "languages": languages,
+        "site_languages": languages,
         "is_secretariat": roles.is_secretariat(request.user),
+        "is_staff": roles.is_secretariat(request.user)
+        or roles.has_role(request.user, roles.RAPPORTEUR),
     }

@@ -121,3 +121,25 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action} {self.object_repr}"
+
+
+class SearchEntry(models.Model):
+    """One searchable text (a statement, later a practice or a publication), its words folded
+    (lower case, no accents) so that SQLite FTS5 and PostgreSQL full-text search agree.
+
+    The engines' own indexes sit beside this table: an FTS5 table on SQLite, a generated
+    tsvector column with a GIN index on PostgreSQL (see migration 0005).
+    """
+
+    kind = models.CharField(_("kind"), max_length=30)
+    object_id = models.BigIntegerField(_("object id"))
+    words = models.TextField(_("words"))
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"],
+                                               name="one_search_entry_per_object")]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}"

@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from uuid import UUID
 
 from django.db import models, transaction
 
@@ -17,7 +18,7 @@ def _plain(value):
         return value.astimezone(UTC).isoformat()
     if isinstance(value, datetime | date | time):
         return value.isoformat()
-    if isinstance(value, Decimal):
+    if isinstance(value, Decimal | UUID):
         return str(value)
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from idm.core import roles
 from idm.core.reference import load_reference_data, reference_data_loaded
+from idm.deliberation.demo import load_demo_deliberation
 from idm.dialogues.demo import load_demo, load_demo_participants
 
 # Demo accounts only: printed on the terminal, never for production.
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         roles.grant_role_permissions()
         dialogue = load_demo()
         load_demo_participants(dialogue)
+        load_demo_deliberation(dialogue)
         create_demo_users()
         workshops = ", ".join(w.slug for w in dialogue.workshops.all())
         self.stdout.write(self.style.SUCCESS(

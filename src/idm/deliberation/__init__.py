@@ -1,0 +1,1 @@
+"""Statements, tags, search, key messages and recommendations with the evidence behind them."""

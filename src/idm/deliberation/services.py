@@ -1,0 +1,274 @@
+"""Operations that change statements, tags, key messages and recommendations; each in one
+transaction, each audited; statements are (re)indexed for search as they change."""
+
+import uuid
+from collections import Counter
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils.translation import gettext as _
+
+from idm.core import search
+from idm.core import services as core_services
+from idm.core.models import AuditEntry
+from idm.deliberation.models import (
+    KeyMessage,
+    KeyMessageEvidence,
+    Recommendation,
+    RecommendationEvidence,
+    Revision,
+    Statement,
+    Theme,
+)
+from idm.deliberation.transcripts import TranscriptPreview, parse_transcript
+from idm.dialogues.models import Dialogue, Session, SessionRole
+
+SEARCH_KIND = "statement"
+LANGUAGES = ("en", "fr", "es")
+
+
+class DeliberationError(Exception):
+    """A change that cannot be made; the message says why."""
+
+
+# Statements -------------------------------------------------------------------------------------
+
+
+def _fill_speaker(statement: Statement) -> None:
+    """A session's speaker brings the category and country of the organization they spoke for."""
+    if statement.person_id and statement.session_id and not statement.speaker_category_id:
+        link = (SessionRole.objects.filter(session_id=statement.session_id,
+                                           person_id=statement.person_id)
+                .select_related("organization").first())
+        if link and link.organization:
+            statement.speaker_category_id = link.organization.category_id
+            statement.speaker_country_id = statement.speaker_country_id or link.organization.country_id
+
+
+def save_statement(statement: Statement, actor, *, validate: bool = True) -> Statement:
+    with transaction.atomic():
+        _fill_speaker(statement)
+        if statement.session_id and not statement.pk and not statement.order:
+            statement.order = _next_order(statement.session)
+        core_services.save(statement, actor, validate=validate)
+        search.index(SEARCH_KIND, statement.pk, statement.text)
+    return statement
+
+
+def _next_order(session: Session) -> int:
+    return (session.statements.aggregate(m=Max("order"))["m"] or 0) + 1
+
+
+CAPTURE_FIELDS = ("text", "language", "kind", "attribution", "speaker_name",
+                  "speaker_organization")
+
+
+def capture(session: Session, client_id: uuid.UUID, values: dict, actor) -> Statement:
+    """Saves what the rapporteur has typed so far, as often as they type: the same capture id
+    always updates the same statement, so a retried request never makes a second one."""
+    with transaction.atomic():
+        # By pk: the default ordering joins the session, which FOR UPDATE cannot lock.
+        statement = (Statement.objects.select_for_update().filter(client_id=client_id)
+                     .order_by("pk").first()
+                     or Statement(session=session, client_id=client_id, created_by=_user(actor),
+                                  complete=False))
+        if statement.session_id != session.pk:
+            raise DeliberationError(_("This statement belongs to another session."))
+        for field in CAPTURE_FIELDS:
+            if field in values:
+                setattr(statement, field, values[field] or "")
+        if "person" in values:
+            statement.person_id = values["person"] or None
+            if statement.person_id:
+                statement.speaker_name = statement.speaker_organization = ""
+                statement.speaker_category_id = None
+        if "speaker_category" in values:
+            statement.speaker_category_id = values["speaker_category"] or None
+        if values.get("complete"):
+            statement.complete = True
+        # Half-typed statements may lack a speaker; a finished one is checked in full.
+        return save_statement(statement, actor, validate=statement.complete)
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def next_speaker(session: Session) -> SessionRole | None:
+    """The agenda's next speaker after the last one captured, or the first one."""
+    links = list(session.roles.select_related("person").order_by("order", "id"))
+    if not links:
+        return None
+    last = session.statements.exclude(person=None).order_by("-order", "-id").first()
+    if last is None:
+        return links[0]
+    positions = [i for i, link in enumerate(links) if link.person_id == last.person_id]
+    if not positions:
+        return links[0]
+    return links[(positions[0] + 1) % len(links)]
+
+
+def set_tags(statement: Statement, actor, *, gcm_objectives=(), principles=(), sdg_targets=(),
+             themes: list[str] = ()) -> Statement:
+    with transaction.atomic():
+        theme_objects = [Theme.objects.get_or_create(name=name.strip())[0]
+                         for name in themes if name.strip()]
+        before = _tag_names(statement)
+        statement.gcm_objectives.set(gcm_objectives)
+        statement.principles.set(principles)
+        statement.sdg_targets.set(sdg_targets)
+        statement.themes.set(theme_objects)
+        after = _tag_names(statement)
+        if before != after:
+            core_services.record(actor, AuditEntry.Action.UPDATE, statement,
+                                 {"tags": [before, after]})
+    return statement
+
+
+def _tag_names(statement: Statement) -> list[str]:
+    return sorted([f"GCM {o.number}" for o in statement.gcm_objectives.all()]
+                  + [f"principle {p.code}" for p in statement.principles.all()]
+                  + [f"SDG {t.code}" for t in statement.sdg_targets.all()]
+                  + [f"theme {t.name}" for t in statement.themes.all()])
+
+
+def delete_statement(statement: Statement, actor) -> None:
+    with transaction.atomic():
+        search.remove(SEARCH_KIND, statement.pk)
+        core_services.delete(statement, actor)
+
+
+# Transcripts ------------------------------------------------------------------------------------
+
+
+def preview_transcript(session: Session, content: bytes, filename: str) -> TranscriptPreview:
+    return parse_transcript(content, filename, session)
+
+
+def import_transcript(session: Session, content: bytes, filename: str, actor,
+                      *, attribution: str = Statement.Attribution.ATTRIBUTED) -> int:
+    """Saves the statements the preview showed; refuses while a paragraph has a problem."""
+    preview = parse_transcript(content, filename, session)
+    if preview.problems:
+        raise DeliberationError(_("%(count)s paragraph(s) have a problem: nothing was saved.")
+                                % {"count": len(preview.problems)})
+    with transaction.atomic():
+        order = _next_order(session)
+        created = []
+        for item in preview.items:
+            statement = Statement(
+                session=session, person=item.person, text=item.text,
+                speaker_name="" if item.person else item.name,
+                speaker_organization="" if item.person else item.organization,
+                language=item.language, attribution=attribution,
+                kind=Statement.Kind.REMARKS if item.person else Statement.Kind.FLOOR,
+                source=_("transcript %(file)s, paragraph %(number)s") % {
+                    "file": filename, "number": item.paragraph},
+                order=order, created_by=_user(actor))
+            _fill_speaker(statement)
+            statement.full_clean()
+            order += 1
+            created.append(statement)
+        Statement.objects.bulk_create(created)
+        search.index_many(SEARCH_KIND, [(s.pk, s.text) for s in created])
+        core_services.record(actor, AuditEntry.Action.IMPORT, session, {
+            "file": filename, "statements": len(created)})
+    return len(created)
+
+
+# Key messages and recommendations ---------------------------------------------------------------
+
+
+def _snapshot(obj) -> dict:
+    if isinstance(obj, KeyMessage):
+        fields = ["number", "status"] + [f"{f}_{lang}" for f in ("title", "body")
+                                         for lang in LANGUAGES]
+    else:
+        fields = ["addressee", "status", "key_message_id", "order"] + [
+            f"text_{lang}" for lang in LANGUAGES]
+    return {field: getattr(obj, field) for field in fields}
+
+
+def _revise(obj, actor) -> Revision | None:
+    content = _snapshot(obj)
+    revisions = obj.revisions.order_by("-number")
+    last = revisions.first()
+    if last is not None and last.content == content:
+        return None
+    user = _user(actor)
+    return Revision.objects.create(
+        **{"key_message" if isinstance(obj, KeyMessage) else "recommendation": obj},
+        number=(last.number + 1) if last else 1, content=content, author=user,
+        author_name=user.get_username() if user else str(actor or "system"))
+
+
+def save_key_message(key_message: KeyMessage, actor) -> KeyMessage:
+    with transaction.atomic():
+        core_services.save(key_message, actor)
+        _revise(key_message, actor)
+    return key_message
+
+
+def save_recommendation(recommendation: Recommendation, actor) -> Recommendation:
+    with transaction.atomic():
+        if (recommendation.key_message_id
+                and recommendation.key_message.dialogue_id != recommendation.dialogue_id):
+            raise ValidationError({"key_message": _(
+                "The key message belongs to another dialogue.")})
+        core_services.save(recommendation, actor)
+        _revise(recommendation, actor)
+    return recommendation
+
+
+def add_evidence(target: KeyMessage | Recommendation, statement: Statement, actor, *,
+                 quote: str = "", note: str = ""):
+    """Backs a key message or a recommendation with a statement of the same dialogue."""
+    if statement.dialogue_id != target.dialogue_id:
+        raise DeliberationError(_("The statement belongs to another dialogue."))
+    if not statement.complete:
+        raise DeliberationError(_("The statement is still being captured."))
+    model, field = ((KeyMessageEvidence, "key_message") if isinstance(target, KeyMessage)
+                    else (RecommendationEvidence, "recommendation"))
+    with transaction.atomic():
+        if model.objects.filter(**{field: target}, statement=statement).exists():
+            raise DeliberationError(_("This statement already supports it."))
+        order = model.objects.filter(**{field: target}).count() + 1
+        evidence = model(**{field: target}, statement=statement, quote=quote.strip(), note=note,
+                         order=order)
+        return core_services.save(evidence, actor)
+
+
+def remove_evidence(evidence, actor) -> None:
+    core_services.delete(evidence, actor)
+
+
+# What the rapporteur needs to see -------------------------------------------------------------
+
+
+def evidence_spread(key_message: KeyMessage) -> dict:
+    """How a key message's evidence spreads over stakeholder categories and events."""
+    categories, events = Counter(), Counter()
+    for evidence in key_message.evidence.select_related(
+            "statement__speaker_category", "statement__session__workshop",
+            "statement__reference_event"):
+        statement = evidence.statement
+        categories[statement.speaker_category.name if statement.speaker_category_id
+                   else _("Not given")] += 1
+        events[statement.session.workshop.city if statement.session_id
+               else statement.reference_event.title] += 1
+    return {"categories": categories.most_common(), "events": events.most_common(),
+            "total": sum(categories.values())}
+
+
+def dialogue_statements(dialogue: Dialogue):
+    """Everything said in the dialogue's workshops and in its reference events."""
+    return Statement.objects.filter(
+        Q(session__workshop__dialogue=dialogue) | Q(reference_event__dialogue=dialogue)
+    ).select_related("person", "speaker_category", "session__workshop", "reference_event")
+
+
+def unsupported_statements(dialogue: Dialogue):
+    """Complete statements of the dialogue that back no key message yet."""
+    return (dialogue_statements(dialogue).filter(complete=True)
+            .exclude(kind=Statement.Kind.NOTE).filter(key_message_evidence=None))
