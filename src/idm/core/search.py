@@ -149,20 +149,23 @@ def matching(queryset: QuerySet, kind: str, text: str) -> QuerySet:
     if not query:
         return queryset.none()
     table = connection.ops.quote_name(queryset.model._meta.db_table)
-    joined = ["core_searchentry.kind = %s", f"core_searchentry.object_id = {table}.id"]
+    joined = [f"core_searchentry.object_id = {table}.id"]
     if connection.vendor == "postgresql":
         tsquery = _tsquery(query)
         found = queryset.extra(  # noqa: S610 - values are bound parameters
             tables=["core_searchentry"],
-            where=[*joined, "core_searchentry.vector @@ to_tsquery('simple', %s)"],
+            where=["core_searchentry.kind = %s", *joined,
+                   "core_searchentry.vector @@ to_tsquery('simple', %s)"],
             params=[kind, tsquery],
             select={"search_rank": "ts_rank(core_searchentry.vector, to_tsquery('simple', %s))"},
             select_params=[tsquery])
     else:
         found = queryset.extra(  # noqa: S610 - values are bound parameters
             tables=["core_searchentry", "core_searchentry_fts"],
-            where=["core_searchentry_fts.rowid = core_searchentry.id", *joined,
-                   "core_searchentry_fts MATCH %s"],
+            # The unary + keeps SQLite from starting at the kind index and probing the FTS
+            # table once per entry: the MATCH then drives the join (40 ms, not 2 s, at 50k).
+            where=["core_searchentry_fts.rowid = core_searchentry.id",
+                   "+core_searchentry.kind = %s", *joined, "core_searchentry_fts MATCH %s"],
             params=[kind, _fts5(query)],
             select={"search_rank": "-bm25(core_searchentry_fts)"})
     return found.order_by("-search_rank", "pk")
