@@ -25,6 +25,7 @@ lint: install
 	$(BIN)/ruff check src tests bench
 
 bench: install
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	@set -e; scripts=$$(ls bench/*.py 2>/dev/null || true); \
 	if [ -z "$$scripts" ]; then echo "no benchmark yet"; fi; \
 	for script in $$scripts; do echo "== $$script"; $(BIN)/python $$script; done

@@ -86,3 +86,9 @@ def _english_by_default():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path_factory):
+    """Built files go to a folder of their own, not to var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "idm.core",
     "idm.dialogues",
     "idm.deliberation",
+    "idm.publications",
 ]
 
 MIDDLEWARE = [

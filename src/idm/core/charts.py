@@ -14,10 +14,25 @@ SECOND = "#d9b44a"
 INK = "#1b1f24"
 
 
+def bar_chart_png(title: str, labels: list[str], series: list[tuple[str, list[int]]]) -> bytes:
+    """The same chart as a PNG, for formats that cannot show SVG everywhere (DOCX)."""
+    return _draw(title, labels, series, "png")
+
+
 def bar_chart_svg(title: str, labels: list[str], series: list[tuple[str, list[int]]],
                   *, description: str = "") -> str:
     """Horizontal bars, one group per label, one bar per series; text drawn as paths so that
     every renderer (browser, Typst) shows the same picture. Deterministic for the same input."""
+    svg = _draw(title, labels, series, "svg").decode()
+    # A title and a description for screen readers; the page shows the same figures as a table.
+    accessible = (f'<title>{escape(title)}</title>'
+                  f'<desc>{escape(description or title)}</desc>')
+    start = svg.index("<svg")
+    end = svg.index(">", start) + 1
+    return svg[:end] + accessible + svg[end:]
+
+
+def _draw(title: str, labels: list[str], series: list[tuple[str, list[int]]], fmt: str) -> bytes:
     height = 0.9 + 0.42 * max(1, len(labels)) * max(1, len(series)) ** 0.5
     plt.rcParams.update({"svg.hashsalt": "idm", "svg.fonttype": "path", "font.size": 9,
                          "font.family": "DejaVu Sans"})
@@ -40,14 +55,9 @@ def bar_chart_svg(title: str, labels: list[str], series: list[tuple[str, list[in
         if len(series) > 1:
             axes.legend(frameon=False, loc="lower right", fontsize=8)
         figure.tight_layout()
-        out = io.StringIO()
-        figure.savefig(out, format="svg", metadata={"Date": None, "Creator": "idm"})
+        out = io.BytesIO()
+        metadata = {"Date": None, "Creator": "idm"} if fmt == "svg" else {"Software": "idm"}
+        figure.savefig(out, format=fmt, metadata=metadata, dpi=150 if fmt == "png" else 72)
     finally:
         plt.close(figure)
-    svg = out.getvalue()
-    # A title and a description for screen readers; the page shows the same figures as a table.
-    accessible = (f'<title>{escape(title)}</title>'
-                  f'<desc>{escape(description or title)}</desc>')
-    start = svg.index("<svg")
-    end = svg.index(">", start) + 1
-    return svg[:end] + accessible + svg[end:]
+    return out.getvalue()

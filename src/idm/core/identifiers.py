@@ -37,3 +37,48 @@ def normalize_issn(value: str) -> str:
 def validate_issn(value: str) -> None:
     if value:
         normalize_issn(value)
+
+
+ISBN_CHARACTERS = re.compile(r"^[\dXx\- ]+$")
+
+
+def isbn13_check_digit(first_twelve: str) -> str:
+    """Weights 1, 3, 1, 3 ... from the left; (10 - sum mod 10) mod 10."""
+    total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(first_twelve))
+    return str((10 - total % 10) % 10)
+
+
+def isbn10_check_digit(first_nine: str) -> str:
+    """Weights 10 down to 2; (11 - sum mod 11) mod 11, with 10 written X."""
+    total = sum(int(d) * w for d, w in zip(first_nine, range(10, 1, -1), strict=True))
+    check = (11 - total % 11) % 11
+    return "X" if check == 10 else str(check)
+
+
+def normalize_isbn(value: str) -> str:
+    """Checks an ISBN-13 or ISBN-10 and returns it as written, hyphens kept (trimmed, X upper)."""
+    written = value.strip().upper()
+    digits = written.replace("-", "").replace(" ", "")
+    if not ISBN_CHARACTERS.match(written) or len(digits) not in (10, 13) or (
+            "X" in digits[:-1]) or (len(digits) == 13 and "X" in digits):
+        raise ValidationError(
+            _("'%(value)s' is not an ISBN: write 13 digits (978-...) or, for an older book, 10."),
+            code="isbn_format", params={"value": value})
+    if len(digits) == 13:
+        if not digits.startswith(("978", "979")):
+            raise ValidationError(_("ISBN %(value)s does not start with 978 or 979."),
+                                  code="isbn_prefix", params={"value": value})
+        expected = isbn13_check_digit(digits[:12])
+    else:
+        expected = isbn10_check_digit(digits[:9])
+    if digits[-1] != expected:
+        raise ValidationError(
+            _("ISBN %(value)s has a wrong check digit: expected %(expected)s, found %(found)s."),
+            code="isbn_check_digit",
+            params={"value": value, "expected": expected, "found": digits[-1]})
+    return written
+
+
+def validate_isbn(value: str) -> None:
+    if value:
+        normalize_isbn(value)

@@ -13,9 +13,11 @@ ROLES = (SECRETARIAT, RAPPORTEUR, PARTICIPANT)
 # What each role may do in the admin and the API, by app label; "view" = read only.
 ROLE_PERMISSIONS = {
     SECRETARIAT: {"core": ("view",), "dialogues": ("add", "change", "delete", "view"),
-                  "deliberation": ("add", "change", "delete", "view")},
+                  "deliberation": ("add", "change", "delete", "view"),
+                  "publications": ("add", "change", "delete", "view")},
     RAPPORTEUR: {"core": ("view",), "dialogues": ("view",),
-                 "deliberation": ("add", "change", "delete", "view")},
+                 "deliberation": ("add", "change", "delete", "view"),
+                 "publications": ("view",)},
     PARTICIPANT: {},
 }
 

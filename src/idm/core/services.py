@@ -5,6 +5,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 
 from idm.core.models import AuditEntry
 
@@ -22,14 +23,17 @@ def _plain(value):
         return str(value)
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
+    if isinstance(value, FieldFile):
+        return value.name or ""
     return value
 
 
 def field_values(obj: models.Model) -> dict:
+    """The fields a person edits; not the others (a private link's token, a built document)."""
     return {
         field.attname: _plain(getattr(obj, field.attname))
         for field in obj._meta.concrete_fields
-        if not field.primary_key
+        if not field.primary_key and field.editable
     }
 
 

@@ -13,7 +13,6 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from idm.core import roles
-from idm.core.charts import bar_chart_svg
 from idm.core.spreadsheets import CONTENT_TYPES, ImportFileError
 from idm.dialogues import badges, participant_files, services, statistics
 from idm.dialogues.forms import RegistrationFilterForm, RegistrationForm
@@ -220,14 +219,6 @@ def checkin_pdf(request, slug: str):
 staff_required = roles.role_required(roles.SECRETARIAT, roles.RAPPORTEUR)
 
 
-CHARTS = {
-    "category": gettext_lazy("Participants and speakers by stakeholder category"),
-    "region": gettext_lazy("Participants and speakers by UN region"),
-    "gender": gettext_lazy("Participants and speakers by gender"),
-    "role": gettext_lazy("Participants by registered role"),
-}
-
-
 def _scope(kind: str, key: str):
     if kind == "workshop":
         workshop = _workshop(key)
@@ -250,23 +241,13 @@ def statistics_page(request, kind: str, key: str):
         ("speaker_role", _("Speakers by role in the sessions")))]
     return render(request, "dialogues/statistics.html", {
         "kind": kind, "key": key, "subject": subject, "title": title, "stats": stats,
-        "tables": tables, "charts": [(d, str(t)) for d, t in CHARTS.items()]})
-
-
-def chart_svg(stats, dimension: str) -> str:
-    rows = stats.table(dimension)
-    series = [(_("Participants"), [r.participants for r in rows])]
-    if dimension != "role":
-        series.append((_("Speakers"), [r.speakers for r in rows]))
-    described = "; ".join(f"{r.label}: {r.participants}" for r in rows)
-    return bar_chart_svg(str(CHARTS[dimension]), [r.label for r in rows], series,
-                         description=described)
+        "tables": tables, "charts": [(d, str(t)) for d, t in statistics.CHARTS.items()]})
 
 
 @staff_required
 def statistics_chart(request, kind: str, key: str, dimension: str):
-    if dimension not in CHARTS:
+    if dimension not in statistics.CHARTS:
         raise Http404
     _subject, stats, _title = _scope(kind, key)
-    return HttpResponse(chart_svg(stats, dimension), content_type="image/svg+xml")
+    return HttpResponse(statistics.chart_svg(stats, dimension), content_type="image/svg+xml")
 

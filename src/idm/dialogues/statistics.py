@@ -9,9 +9,10 @@ from dataclasses import asdict, dataclass, field
 
 from django.db.models import QuerySet
 from django.utils.formats import number_format
-from django.utils.translation import get_language, ngettext, pgettext
+from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext
 from django.utils.translation import gettext as _
 
+from idm.core.charts import bar_chart_svg
 from idm.core.models import Country, StakeholderCategory
 from idm.dialogues.models import Person, Registration, Session, SessionRole, Workshop
 
@@ -283,3 +284,30 @@ def participation_sentence(participants: int, speakers: int, categories: set[str
         sentence += " " + _("representing %(groups)s") % {
             "groups": join_list(groups, (get_language() or "en")[:2])}
     return sentence.rstrip(" –") + "."
+
+
+# Charts: the same SVG file on the statistics page and in the report --------------------------
+
+CHARTS = {
+    "category": gettext_lazy("Participants and speakers by stakeholder category"),
+    "region": gettext_lazy("Participants and speakers by UN region"),
+    "gender": gettext_lazy("Participants and speakers by gender"),
+    "role": gettext_lazy("Participants by registered role"),
+}
+
+
+def chart_data(stats: ParticipationStatistics, dimension: str) -> dict:
+    """What a chart shows: its title, labels and series, in the active language."""
+    rows = stats.table(dimension)
+    series = [(_("Participants"), [r.participants for r in rows])]
+    if dimension != "role":
+        series.append((_("Speakers"), [r.speakers for r in rows]))
+    return {"title": str(CHARTS[dimension]), "labels": [r.label for r in rows],
+            "series": series,
+            "description": "; ".join(f"{r.label}: {r.participants}" for r in rows)}
+
+
+def chart_svg(stats: ParticipationStatistics, dimension: str) -> str:
+    data = chart_data(stats, dimension)
+    return bar_chart_svg(data["title"], data["labels"], data["series"],
+                         description=data["description"])

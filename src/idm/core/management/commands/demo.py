@@ -10,6 +10,7 @@ from idm.core import roles
 from idm.core.reference import load_reference_data, reference_data_loaded
 from idm.deliberation.demo import load_demo_deliberation
 from idm.dialogues.demo import load_demo, load_demo_participants
+from idm.publications.demo import build_demo_publication
 
 # Demo accounts only: printed on the terminal, never for production.
 DEMO_USERS = [
@@ -46,11 +47,19 @@ class Command(BaseCommand):
         dialogue = load_demo()
         load_demo_participants(dialogue)
         load_demo_deliberation(dialogue)
+        report = build_demo_publication(dialogue)
         create_demo_users()
         workshops = ", ".join(w.slug for w in dialogue.workshops.all())
         self.stdout.write(self.style.SUCCESS(
             f"Demo loaded: Dialogue No. {dialogue.number} ({dialogue.year}), workshops {workshops}."))
         self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
+        for language, edition in report.built.items():
+            self.stdout.write(f"Report No. {dialogue.number} ({language}): {edition.page_count} "
+                              f"pages, {edition.pdf.path}")
+        for language, missing in report.missing.items():
+            self.stdout.write(f"Report No. {dialogue.number} ({language}): not built, "
+                              f"{len(missing)} translations missing (idm report check "
+                              f"--dialogue {dialogue.number} --lang {language})")
         if no_serve:
             return
         self.stdout.write("")

@@ -1,0 +1,63 @@
+"""The publication of the IDM 2018 demo: No. 28 with its real identifiers, built from the demo's
+data and marked as a demonstration; English is built, and French and Spanish as far as their
+translations go (the build reports what is missing)."""
+
+from django.db import transaction
+
+from idm.core import services as core_services
+from idm.deliberation.models import Theme
+from idm.dialogues.models import Dialogue
+from idm.publications.build import BuildResult, build, publish
+from idm.publications.models import Edition, Publication
+
+ACTOR = "idm demo"
+
+INTRODUCTION = """\
+The International Dialogue on Migration (IDM) is IOM's principal forum for migration policy dialogue. In 2018 it was devoted to inclusive and innovative partnerships for effective global governance of migration, in the year the Global Compact for Safe, Orderly and Regular Migration (GCM) was adopted.
+
+Two workshops took place: in New York, at United Nations Headquarters, on 26 and 27 March 2018, and in Geneva, at the Palais des Nations, on 8 and 9 October 2018, ahead of the Intergovernmental Conference in Marrakech. They brought together representatives of Member States of the International Organization for Migration (IOM), United Nations (UN) agencies, regional consultative processes (RCPs), civil society, the private sector, migrant and diaspora associations and academia.
+
+This demonstration report is assembled by idm from the demonstration's data: its key messages are drafts written for the demonstration, and the statements it quotes come either from fictional speakers in illustrative sessions or from the general debate of the 73rd session of the UN General Assembly (UNGA)."""
+
+CONCLUSIONS = """\
+Participants saw partnerships and capacity development as two sides of the implementation of the Global Compact: partnerships carry the knowledge and resources that capacity development needs, and capacity development makes partnerships last.
+
+They asked that the capacity-building mechanism of the Global Compact be demand-driven and inclusive of local authorities, civil society, diasporas and the private sector, and that existing regional processes be built upon before new ones are created."""
+
+
+@transaction.atomic
+def create_publication(dialogue: Dialogue) -> Publication:
+    publication = Publication.objects.filter(dialogue=dialogue).first()
+    if publication is not None:
+        return publication
+    publication = core_services.save(Publication(
+        dialogue=dialogue, slug=f"idm-{dialogue.number}",
+        title=dialogue.theme_en, title_en=dialogue.theme_en, title_fr=dialogue.theme_fr,
+        abstract_en=("The report of the two workshops of the International Dialogue on "
+                     "Migration in 2018, organized around six key messages on partnerships and "
+                     "capacity development for the global governance of migration, with "
+                     "conclusions, recommendations and the final agendas."),
+        introduction=INTRODUCTION, introduction_en=INTRODUCTION,
+        conclusions=CONCLUSIONS, conclusions_en=CONCLUSIONS,
+        publisher="International Organization for Migration (IOM)",
+        publisher_address="17 route des Morillons, P.O. Box 17, 1211 Geneva 19, Switzerland",
+        year=dialogue.year, rights_en=f"© {dialogue.year} International Organization for "
+                                      "Migration (IOM)",
+        original_language="en", demonstration=True), ACTOR)
+    publication.themes.set([Theme.objects.get_or_create(name=name)[0] for name in
+                            ("partnerships", "capacity development", "global governance")])
+    # Real identifiers, from publications.iom.int (shared/reference/FACTS.md section 1.2).
+    core_services.save(Edition(publication=publication, language="en",
+                               isbn="978-92-9068-774-0", issn="1726-2224"), ACTOR)
+    core_services.save(Edition(publication=publication, language="fr",
+                               isbn="978-92-9068-780-1", issn="1726-4030"), ACTOR)
+    core_services.save(Edition(publication=publication, language="es"), ACTOR)
+    return publication
+
+
+def build_demo_publication(dialogue: Dialogue) -> BuildResult:
+    publication = create_publication(dialogue)
+    result = build(publication, ["en", "fr", "es"], ["pdf", "docx", "epub", "html"], ACTOR)
+    for edition in result.built.values():
+        publish(edition, ACTOR)
+    return result

@@ -1,0 +1,289 @@
+"""The report as one document model, assembled from the dialogue's data in one language.
+
+Every renderer (Typst for PDF, HTML, and pandoc from the HTML for DOCX and EPUB) reads this
+model and nothing else. It is plain data (JSON), so a build can keep it beside its files.
+
+    check(publication, "fr")    -> the fields a French report would lack, before building
+    assemble(publication, "fr") -> the document (raises MissingTranslations if any is lacking)
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from idm.deliberation import privacy
+from idm.deliberation.models import Recommendation, Statement
+from idm.dialogues import statistics
+from idm.dialogues.agenda import agenda_days, format_date_range
+from idm.dialogues.models import SessionRole, Workshop
+from idm.publications.models import LANGUAGES, Edition, Publication
+from idm.synthesis.abbreviations import collect
+
+LANGUAGE_NAMES = dict(LANGUAGES)
+PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+@dataclass(frozen=True)
+class Missing:
+    what: str
+    field: str
+    language: str
+
+    def __str__(self):
+        return _("%(what)s: %(field)s is missing in %(language)s") % {
+            "what": self.what, "field": self.field, "language": LANGUAGE_NAMES[self.language]}
+
+
+class MissingTranslations(Exception):
+    def __init__(self, language: str, missing: list[Missing]):
+        self.language, self.missing = language, missing
+        super().__init__(f"{len(missing)} field(s) missing in {language}")
+
+
+# Before building: what a language lacks --------------------------------------------------------
+
+
+def _lacks(obj, field: str, language: str) -> bool:
+    """A field is needed in a language when the English one says something."""
+    english = (getattr(obj, f"{field}_en", "") or "").strip()
+    return bool(english) and not (getattr(obj, f"{field}_{language}", "") or "").strip()
+
+
+def check(publication: Publication, language: str) -> list[Missing]:
+    """Every printed field the report would lack in `language`, named; never filled in silently."""
+    missing: list[Missing] = []
+
+    def need(obj, what: str, *fields: str) -> None:
+        for field in fields:
+            if language == "en":
+                if field in ("title",) and not (getattr(obj, f"{field}_en", "") or "").strip():
+                    missing.append(Missing(what, field, language))
+            elif _lacks(obj, field, language):
+                missing.append(Missing(what, field, language))
+
+    dialogue = publication.dialogue
+    need(publication, _("Publication"), "title", "subtitle", "introduction", "conclusions",
+         "rights")
+    need(dialogue.series, _("Series"), "name")
+    for key_message in dialogue.key_messages.all():
+        need(key_message, _("Key message %(number)s") % {"number": key_message.number},
+             "title", "body")
+    for recommendation in dialogue.recommendations.all():
+        need(recommendation, _("Recommendation to %(addressee)s (%(start)s…)") % {
+            "addressee": recommendation.get_addressee_display(),
+            "start": recommendation.text_en[:40]}, "text")
+    for workshop in dialogue.workshops.all():
+        need(workshop, _("Workshop %(slug)s") % {"slug": workshop.slug}, "title", "city", "venue")
+        for session in workshop.sessions.all():
+            need(session, _("Session “%(title)s” (%(slug)s)") % {
+                "title": session.title_en, "slug": workshop.slug}, "title", "description")
+        for link in SessionRole.objects.filter(session__workshop=workshop).select_related(
+                "person", "session"):
+            need(link, _("%(person)s in “%(session)s”") % {
+                "person": link.person.full_name, "session": link.session.title_en},
+                 "title", "organization_name")
+    for event in dialogue.reference_events.all():
+        need(event, _("Reference event %(slug)s") % {"slug": event.slug}, "title")
+    return missing
+
+
+# Assembly ---------------------------------------------------------------------------------------
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [" ".join(p.split()) for p in PARAGRAPH_BREAK.split(text or "") if p.strip()]
+
+
+class _Numbering:
+    """Paragraphs are numbered through the report, for citation."""
+
+    def __init__(self):
+        self.next = 1
+
+    def paragraphs(self, text: str) -> list[dict]:
+        blocks = []
+        for paragraph in _paragraphs(text):
+            blocks.append({"type": "paragraph", "number": self.next, "text": paragraph})
+            self.next += 1
+        return blocks
+
+
+def _quote(statement: Statement, quote: str) -> dict:
+    if statement.session_id:
+        source = f"{statement.session.workshop.city}, {statement.session.title}"
+    else:
+        source = statement.reference_event.title
+    return {"type": "quote", "text": quote or statement.text,
+            "speaker": privacy.public_speaker(statement), "source": source,
+            "language": statement.language, "statement": statement.pk}
+
+
+def _evidence_blocks(evidence) -> list[dict]:
+    return [_quote(e.statement, e.quote) for e in evidence if e.statement.complete]
+
+
+def _agenda(workshop: Workshop) -> dict:
+    days = []
+    for day in agenda_days(workshop):
+        days.append({
+            "heading": date_format(day.day, "l j F Y"), "zone": day.zone,
+            "sessions": [{
+                "time": f"{s.local_start:%H:%M}–{s.local_end:%H:%M}",
+                "kind": s.get_kind_display(), "title": s.title, "room": s.room,
+                "description": s.description,
+                "speakers": [{"role": r.get_role_display(), "name": r.person.full_name,
+                              "affiliation": r.affiliation} for r in s.roles.all()],
+            } for s in day.sessions]})
+    return {"type": "agenda", "title": workshop.title,
+            "dates": format_date_range(workshop.first_day, workshop.last_day),
+            "place": ", ".join(p for p in (workshop.venue, workshop.city) if p),
+            "days": days}
+
+
+def _labels() -> dict:
+    return {
+        "contents": _("Contents"), "abbreviations": _("Abbreviations and acronyms"),
+        "report": _("Report of the workshops"), "introduction": _("Introduction"),
+        "conclusions": _("Conclusions"), "recommendations": _("Recommendations"),
+        "appendices": _("Appendices"), "key_message": _("Key message"),
+        "participants_said": _("What participants said"), "page": _("Page"),
+        "isbn": _("ISBN"), "isbn_pdf": _("ISBN (PDF)"), "issn": _("ISSN"),
+        "reference_number": _("Reference number"), "also_available": _("Also available in:"),
+        "publisher": _("Publisher"), "demonstration": _("Demonstration"),
+        "original_language": _("original in %(language)s"),
+        "figure": _("Figure"),
+    }
+
+
+def assemble(publication: Publication, language: str, *, strict: bool = True) -> dict:
+    """The report in `language`; with `strict`, refuses when a printed field lacks its
+    translation (the list says which)."""
+    missing = check(publication, language)
+    if strict and missing:
+        raise MissingTranslations(language, missing)
+    with translation.override(language):
+        return _assemble(publication, language)
+
+
+def _assemble(publication: Publication, language: str) -> dict:
+    dialogue = publication.dialogue
+    edition = publication.editions.filter(language=language).first() or Edition(
+        publication=publication, language=language)
+    numbering = _Numbering()
+    sections: list[dict] = []
+
+    introduction = numbering.paragraphs(publication.introduction)
+    stats = statistics.for_dialogue(dialogue)
+    if stats.participants:
+        introduction.append({"type": "paragraph", "number": numbering.next,
+                             "text": stats.sentence})
+        numbering.next += 1
+        introduction.append({"type": "figure", "name": "participants-by-category",
+                             "svg": statistics.chart_svg(stats, "category"),
+                             "chart": statistics.chart_data(stats, "category"),
+                             "caption": _("Participants and speakers by stakeholder category")})
+    sections.append({"part": "report", "id": "introduction", "number": None,
+                     "title": _("Introduction"), "blocks": introduction})
+
+    key_messages = (dialogue.key_messages.prefetch_related(
+        "evidence__statement__person", "evidence__statement__speaker_category",
+        "evidence__statement__session__workshop", "evidence__statement__session__roles__person",
+        "evidence__statement__reference_event").order_by("number"))
+    for key_message in key_messages:
+        blocks = numbering.paragraphs(key_message.body)
+        quotes = _evidence_blocks(key_message.evidence.all())
+        if quotes:
+            blocks.append({"type": "heading", "text": _("What participants said")})
+            blocks.extend(quotes)
+        sections.append({"part": "report", "id": f"key-message-{key_message.number}",
+                         "number": str(key_message.number), "title": key_message.title,
+                         "status": key_message.status, "blocks": blocks})
+
+    sections.append({"part": "report", "id": "conclusions", "number": None,
+                     "title": _("Conclusions"),
+                     "blocks": numbering.paragraphs(publication.conclusions)})
+
+    groups = []
+    by_addressee: dict[str, list[Recommendation]] = {}
+    for recommendation in dialogue.recommendations.order_by("addressee", "order", "pk"):
+        by_addressee.setdefault(recommendation.addressee, []).append(recommendation)
+    for addressee in Recommendation.Addressee.values:
+        items = by_addressee.get(addressee, [])
+        if items:
+            groups.append({"addressee": str(Recommendation.Addressee(addressee).label),
+                           "items": [{"number": numbering.next + i, "text": r.text}
+                                     for i, r in enumerate(items)]})
+            numbering.next += len(items)
+    sections.append({"part": "report", "id": "recommendations", "number": None,
+                     "title": _("Recommendations"),
+                     "blocks": [{"type": "recommendations", "groups": groups}] if groups else []})
+
+    for workshop in dialogue.workshops.order_by("first_day"):
+        sections.append({"part": "appendices", "id": f"agenda-{workshop.slug}", "number": None,
+                         "title": _("Final agenda, %(city)s") % {"city": workshop.city},
+                         "blocks": [_agenda(workshop)]})
+
+    abbreviations = _abbreviations(publication, language, sections)
+    other_editions = [e for e in publication.editions.exclude(language=language)]
+    meta = {
+        "language": language,
+        "series": dialogue.series.name, "number": dialogue.number,
+        "number_label": _("No. %(number)s") % {"number": dialogue.number},
+        "title": edition.printed_title or publication.title,
+        "subtitle": publication.subtitle, "publisher": publication.publisher,
+        "publisher_address": publication.publisher_address, "year": publication.year,
+        "rights": publication.rights, "isbn": edition.isbn, "isbn_pdf": edition.isbn_pdf,
+        "issn": edition.issn or dialogue.series.issn(language),
+        "reference_number": edition.reference_number,
+        "also_available": [{"language": e.language,
+                            "language_name": LANGUAGE_NAMES[e.language],
+                            "title": e.printed_title, "isbn": e.isbn} for e in other_editions],
+        "demonstration": publication.demonstration,
+        "demonstration_note": _(
+            "Demonstration edition, built by idm from demonstration data. The identifiers are "
+            "those of the real publication; the text is not: key messages are drafts written "
+            "for the demonstration, speakers in illustrative sessions are fictional, and quoted "
+            "statements from the UN General Debate were made there, not at the dialogue.")
+        if publication.demonstration else "",
+    }
+    return {"language": language, "meta": meta, "labels": _labels(),
+            "abbreviations": abbreviations, "sections": sections}
+
+
+def _texts(sections: list[dict]):
+    for section in sections:
+        yield section["title"]
+        for block in section["blocks"]:
+            if block["type"] in ("paragraph", "quote", "heading"):
+                yield block["text"]
+            elif block["type"] == "recommendations":
+                yield from (item["text"] for g in block["groups"] for item in g["items"])
+            elif block["type"] == "agenda":
+                for day in block["days"]:
+                    for session in day["sessions"]:
+                        yield session["title"]
+                        yield session["description"]
+                        yield from (s["affiliation"] for s in session["speakers"])
+
+
+def _abbreviations(publication: Publication, language: str, sections: list[dict]) -> list[dict]:
+    entries = publication.abbreviations.filter(language=language)
+    found = collect(_texts(sections),
+                    additions={e.short: e.long for e in entries if not e.removed and e.long},
+                    removals={e.short for e in entries if e.removed})
+    return [{"short": d.short, "long": d.long} for d in found]
+
+
+def table_of_contents(document: dict) -> list[dict]:
+    """The entries the catalogue page lists (the PDF's own has page numbers)."""
+    entries = [{"title": document["labels"]["abbreviations"], "part": "front"}]
+    for section in document["sections"]:
+        title = section["title"]
+        if section["number"]:
+            title = f"{section['number']}. {title}"
+        entries.append({"title": title, "part": section["part"]})
+    return entries
+

@@ -1,0 +1,151 @@
+"""Publications, their editions per language, the rapporteur's abbreviation list and builds."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from idm.core.identifiers import validate_isbn, validate_issn
+from idm.deliberation.models import Theme
+from idm.dialogues.models import Dialogue
+
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
+
+
+class Publication(models.Model):
+    """The numbered report of a dialogue."""
+
+    dialogue = models.OneToOneField(Dialogue, verbose_name=_("dialogue"),
+                                    on_delete=models.PROTECT, related_name="publication")
+    slug = models.SlugField(_("short name"), unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    subtitle = models.CharField(_("subtitle"), max_length=300, blank=True)
+    abstract = models.TextField(_("abstract"), blank=True)
+    introduction = models.TextField(_("introduction"), blank=True,
+                                    help_text=_("Paragraphs separated by blank lines."))
+    conclusions = models.TextField(_("conclusions"), blank=True,
+                                   help_text=_("Paragraphs separated by blank lines."))
+    publisher = models.CharField(_("publisher"), max_length=200,
+                                 default="International Organization for Migration (IOM)")
+    publisher_address = models.TextField(_("publisher's address"), blank=True)
+    year = models.PositiveIntegerField(_("year"))
+    rights = models.CharField(_("copyright or licence line"), max_length=300, blank=True)
+    original_language = models.CharField(_("original language"), max_length=2,
+                                         choices=LANGUAGES, default="en")
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True,
+                                    related_name="publications")
+    demonstration = models.BooleanField(
+        _("demonstration"), default=False,
+        help_text=_("Built from demonstration data: the imprint page says so."))
+
+    class Meta:
+        ordering = ["-year", "slug"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+
+    def __str__(self):
+        return f"{self.dialogue.series.name} No. {self.dialogue.number}: {self.title}"
+
+
+class Edition(models.Model):
+    """A publication in one language, with its identifiers and its built files."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    publication = models.ForeignKey(Publication, verbose_name=_("publication"),
+                                    on_delete=models.CASCADE, related_name="editions")
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGES)
+    title = models.CharField(_("title"), max_length=300, blank=True,
+                             help_text=_("As printed in this language; the publication's title "
+                                         "in this language when left empty."))
+    isbn = models.CharField(_("ISBN"), max_length=17, blank=True, validators=[validate_isbn])
+    isbn_pdf = models.CharField(_("ISBN (PDF)"), max_length=17, blank=True,
+                                validators=[validate_isbn])
+    issn = models.CharField(_("ISSN"), max_length=9, blank=True, validators=[validate_issn])
+    reference_number = models.CharField(_("reference number"), max_length=40, blank=True)
+    page_count = models.PositiveIntegerField(_("number of pages"), null=True, blank=True,
+                                             help_text=_("Read from the built PDF."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.DRAFT)
+    uploaded_at = models.DateField(_("date of upload"), null=True, blank=True)
+    built_at = models.DateTimeField(_("built at"), null=True, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="editions/", blank=True)
+    docx = models.FileField(_("DOCX"), upload_to="editions/", blank=True)
+    epub = models.FileField(_("EPUB"), upload_to="editions/", blank=True)
+    html = models.FileField(_("HTML"), upload_to="editions/", blank=True)
+    document = models.JSONField(_("document"), default=dict, blank=True, editable=False,
+                                help_text=_("The assembled report the files were built from."))
+
+    class Meta:
+        ordering = ["publication", "language"]
+        verbose_name = _("edition")
+        verbose_name_plural = _("editions")
+        constraints = [models.UniqueConstraint(fields=["publication", "language"],
+                                               name="one_edition_per_language")]
+
+    def __str__(self):
+        return f"{self.publication} ({self.language})"
+
+    def get_absolute_url(self):
+        return reverse("publications:edition", args=[self.publication.slug, self.language])
+
+    @property
+    def printed_title(self) -> str:
+        return self.title or getattr(self.publication, f"title_{self.language}") or ""
+
+
+class AbbreviationEntry(models.Model):
+    """The rapporteur's word on an abbreviation of one language's report: added, corrected or
+    removed from what the texts define."""
+
+    publication = models.ForeignKey(Publication, verbose_name=_("publication"),
+                                    on_delete=models.CASCADE, related_name="abbreviations")
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGES)
+    short = models.CharField(_("short form"), max_length=20)
+    long = models.CharField(_("long form"), max_length=300, blank=True)
+    removed = models.BooleanField(_("removed"), default=False,
+                                  help_text=_("Leave this abbreviation out of the list."))
+
+    class Meta:
+        ordering = ["publication", "language", "short"]
+        verbose_name = _("abbreviation")
+        verbose_name_plural = _("abbreviations")
+        constraints = [models.UniqueConstraint(fields=["publication", "language", "short"],
+                                               name="one_entry_per_abbreviation")]
+
+    def __str__(self):
+        return f"{self.short}: {self.long}"
+
+
+class BuildJob(models.Model):
+    """One build of a report, run in the background, with its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE,
+                                    related_name="builds")
+    languages = models.CharField(max_length=20)
+    formats = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report build")
+        verbose_name_plural = _("report builds")
+
+    def __str__(self):
+        return f"{self.publication.slug} {self.languages} {self.formats} {self.status}"

@@ -1,0 +1,20 @@
+"""Addresses of the publications catalogue and of the secretariat's report pages."""
+
+from django.urls import path
+
+from idm.publications import views
+
+app_name = "publications"
+urlpatterns = [
+    path("publications/", views.catalogue, name="catalogue"),
+    path("publications/feed/", views.CatalogueFeed(), name="feed"),
+    path("publications/<slug:slug>/<str:language>/", views.edition_page, name="edition"),
+    path("publications/<slug:slug>/<str:language>/read/", views.reading_page, name="read"),
+    path("publications/<slug:slug>/<str:language>/<str:fmt>/", views.edition_file, name="file"),
+    path("publications/<slug:slug>/<str:language>/figures/<slug:name>.svg", views.figure,
+         name="figure"),
+    path("manage/dialogues/<int:number>/report/", views.report_page, name="report"),
+    path("manage/dialogues/<int:number>/abbreviations/", views.abbreviations,
+         name="abbreviations"),
+    path("manage/report-builds/<int:pk>/", views.build_status, name="build-status"),
+]

@@ -1,0 +1,1 @@
+"""Pure Python, no Django: abbreviations, statement themes, opinion groups. Used by the apps."""

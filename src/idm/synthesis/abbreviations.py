@@ -1,0 +1,116 @@
+"""Abbreviations and acronyms defined in a text, by the algorithm of Schwartz and Hearst.
+
+A. S. Schwartz and M. A. Hearst, "A simple algorithm for identifying abbreviation definitions in
+biomedical text", Pacific Symposium on Biocomputing 8:451-462 (2003). A definition is a long
+form followed by its short form in parentheses, "heat shock transcription factor (HSTF)", or
+the reverse, "HSTF (heat shock transcription factor)" when the parentheses hold more than two
+words. The long form is the shortest run of words before the parenthesis, of at most
+min(|short| + 5, 2 |short|) words, whose characters contain those of the short form in order,
+the short form's first character starting a word.
+
+    >>> find_definitions("The International Organization for Migration (IOM) leads.")
+    [Definition(short='IOM', long='International Organization for Migration')]
+"""
+
+import re
+from dataclasses import dataclass
+
+# A parenthesis that holds no other parenthesis; its content stops at ';' or ', ' as in the paper.
+PARENTHESIS = re.compile(r"\(([^()]*)\)")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+@dataclass(frozen=True)
+class Definition:
+    short: str
+    long: str
+
+
+def is_short_form(candidate: str) -> bool:
+    """2 to 10 characters, at most two words, a letter among them, starting with a letter or
+    a digit (the paper's rules); and, for report prose rather than biomedical text, a capital
+    letter, so that "(demo)" or "(see below)" are not taken for abbreviations."""
+    return (2 <= len(candidate) <= 10 and len(candidate.split()) <= 2
+            and any(c.isalpha() for c in candidate) and candidate[0].isalnum()
+            and any(c.isupper() for c in candidate))
+
+
+def best_long_form(short: str, long: str) -> str | None:
+    """The shortest end of `long` that holds every character of `short`, in order, from the end;
+    the first one starting a word. None when there is none."""
+    s_index, l_index = len(short) - 1, len(long) - 1
+    while s_index >= 0:
+        current = short[s_index].lower()
+        if not current.isalnum():
+            s_index -= 1
+            continue
+        while l_index >= 0 and (long[l_index].lower() != current or (
+                s_index == 0 and l_index > 0 and long[l_index - 1].isalnum())):
+            l_index -= 1
+        if l_index < 0:
+            return None
+        l_index -= 1
+        s_index -= 1
+    start = long.rfind(" ", 0, l_index + 1) + 1
+    return long[start:]
+
+
+def _candidate_words(text_before: str, short: str) -> str:
+    words = text_before.split()
+    limit = min(len(short) + 5, len(short) * 2)
+    return " ".join(words[-limit:])
+
+
+def _definition(short: str, before: str) -> Definition | None:
+    short = short.strip()
+    if not is_short_form(short):
+        return None
+    candidate = _candidate_words(before, short)
+    long = best_long_form(short, candidate)
+    if long is None:
+        return None
+    long = long.strip(" ,;:")
+    # The long form must be longer than the short form and must not be the short form again.
+    if len(long) <= len(short) or short.lower() in long.lower().split():
+        return None
+    return Definition(short=short, long=long)
+
+
+def find_definitions(text: str) -> list[Definition]:
+    """Every definition in `text`, in order of appearance (duplicates kept)."""
+    found = []
+    for sentence in SENTENCE_END.split(text):
+        for match in PARENTHESIS.finditer(sentence):
+            inside = re.split(r";|, ", match.group(1))[0].strip()
+            before = sentence[:match.start()]
+            if len(inside.split()) > 2:
+                # "HSTF (heat shock transcription factor)": the word before is the short form.
+                words = before.split()
+                if not words:
+                    continue
+                short = words[-1].strip(",;:")
+                if is_short_form(short):
+                    long = best_long_form(short, inside)
+                    if long and len(long) > len(short):
+                        found.append(Definition(short=short, long=long.strip(" ,;:")))
+                continue
+            definition = _definition(inside, before)
+            if definition:
+                found.append(definition)
+    return found
+
+
+def collect(texts, *, additions: dict[str, str] | None = None,
+            removals: set[str] | None = None) -> list[Definition]:
+    """One list for a whole document: what the texts define (the first long form found for a
+    short form wins), corrected and completed by `additions`, without `removals`, sorted by
+    short form without case, each short form once."""
+    definitions: dict[str, str] = {}
+    for text in texts:
+        for definition in find_definitions(text):
+            definitions.setdefault(definition.short, definition.long)
+    definitions.update(additions or {})
+    for short in removals or set():
+        definitions.pop(short, None)
+    return [Definition(short, long) for short, long in
+            sorted(definitions.items(), key=lambda item: (item[0].casefold(), item[0]))]

@@ -1,0 +1,62 @@
+"""Schwartz & Hearst on the examples of their paper and of its reference implementation's tests."""
+
+import pytest
+
+from idm.synthesis.abbreviations import Definition, best_long_form, collect, find_definitions
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize("text,short,long", [
+    # The paper's running example (Schwartz & Hearst 2003, section 2).
+    ("heat shock transcription factor (HSTF)", "HSTF", "heat shock transcription factor"),
+    # Examples from the yeast corpus used in the paper's evaluation.
+    ("The endoplasmic reticulum (ER) in Saccharomyces cerevisiae", "ER", "endoplasmic reticulum"),
+    ("a homolog of mammalian Wiskott-Aldrich syndrome protein (WASP), and", "WASP",
+     "Wiskott-Aldrich syndrome protein"),
+    ("a homolog of WASP-interacting protein (WIP).", "WIP", "WASP-interacting protein"),
+    ("Ribonuclease P (RNase P) is a ubiquitous endoribonuclease", "RNase P", "Ribonuclease P"),
+    # The dialogue's own vocabulary.
+    ("The International Organization for Migration (IOM) is the secretariat.", "IOM",
+     "International Organization for Migration"),
+    ("Sustainable Development Goals (SDGs) include migration.", "SDGs",
+     "Sustainable Development Goals"),
+])
+def test_long_form_then_short_form(text, short, long):
+    assert Definition(short, long) in find_definitions(text)
+
+
+def test_short_form_then_long_form():
+    found = find_definitions("IOM (International Organization for Migration) leads.")
+    assert found == [Definition("IOM", "International Organization for Migration")]
+
+
+def test_the_shortest_matching_long_form_is_chosen():
+    # Only "heat shock transcription factor", not the words before it.
+    assert best_long_form("HSTF", "the expression of heat shock transcription factor") == (
+        "heat shock transcription factor")
+
+
+@pytest.mark.parametrize("text", [
+    "the plasma membrane (cortical ER) and",    # two words inside, neither an abbreviation
+    "as shown earlier (see below) the",         # no capital: not an abbreviation here
+    "Director, Ministry of Labour (demo)",      # a demonstration mark, not an abbreviation
+    "a long way (1998) ago",                    # no letter
+    "the Global Compact for Safe, Orderly and Regular Migration (GCM)",  # too many words apart
+])
+def test_what_is_not_a_definition(text):
+    assert find_definitions(text) == []
+
+
+def test_one_sorted_list_corrected_by_the_rapporteur():
+    texts = ["The International Organization for Migration (IOM) and the United Nations (UN).",
+             "Regional consultative processes (RCPs) and the United Nations (UN) again.",
+             "African Union (AU) members."]
+    definitions = collect(texts, additions={"GCM": "Global Compact for Migration",
+                                            "RCPs": "regional consultative processes on migration"},
+                          removals={"AU"})
+    assert [(d.short, d.long) for d in definitions] == [
+        ("GCM", "Global Compact for Migration"),
+        ("IOM", "International Organization for Migration"),
+        ("RCPs", "regional consultative processes on migration"),
+        ("UN", "United Nations")]
