@@ -153,8 +153,6 @@ def _labels() -> dict:
         "isbn": _("ISBN"), "isbn_pdf": _("ISBN (PDF)"), "issn": _("ISSN"),
         "reference_number": _("Reference number"), "also_available": _("Also available in:"),
         "publisher": _("Publisher"), "demonstration": _("Demonstration"),
-        "original_language": _("original in %(language)s"),
-        "figure": _("Figure"),
     }
 
 
@@ -227,7 +225,9 @@ def _assemble(publication: Publication, language: str) -> dict:
                          "blocks": [_agenda(workshop)]})
 
     abbreviations = _abbreviations(publication, language, sections)
-    other_editions = [e for e in publication.editions.exclude(language=language)]
+    # "Also available in": the other languages that exist, built or published.
+    other_editions = [e for e in publication.editions.exclude(language=language)
+                      if e.status == Edition.Status.PUBLISHED or e.built_at]
     meta = {
         "language": language,
         "series": dialogue.series.name, "number": dialogue.number,
