@@ -7,7 +7,7 @@ import threading
 from django import forms
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -232,12 +232,14 @@ def run_build(job_id: int) -> None:
                                                   message=str(error)[:300],
                                                   finished_at=timezone.now())
         raise
+    else:
+        BuildJob.objects.filter(pk=job_id).update(
+            status=BuildJob.Status.DONE, progress=100, finished_at=timezone.now(),
+            report={"built": {lang: e.page_count for lang, e in result.built.items()},
+                    "missing": result.missing})
     finally:
-        close_old_connections()
-    BuildJob.objects.filter(pk=job_id).update(
-        status=BuildJob.Status.DONE, progress=100, finished_at=timezone.now(),
-        report={"built": {lang: e.page_count for lang, e in result.built.items()},
-                "missing": result.missing})
+        # This thread's own connection: closed, not left for the pool to find.
+        connections.close_all()
 
 
 def start_build(job: BuildJob) -> threading.Thread:
