@@ -66,3 +66,12 @@ def live_demo(transactional_db, live_server):
         load_reference_data()
     roles.grant_role_permissions()
     return load_demo()
+
+
+def serious_violations(page) -> list[tuple]:
+    """What axe-core finds serious or critical on the page, with where it is."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:5])
+            for v in Axe().run(page).response["violations"]
+            if v["impact"] in ("serious", "critical")]

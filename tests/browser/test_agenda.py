@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from idm.dialogues.models import Session
+from tests.browser.conftest import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -86,9 +86,4 @@ def test_phone_layout_has_no_horizontal_scroll(browser, live_server, live_demo):
 ])
 def test_no_serious_or_critical_accessibility_violation(page, live_demo, path):
     page.goto(path)
-    results = Axe().run(page)
-    serious = [v for v in results.response["violations"]
-               if v["impact"] in ("serious", "critical")]
-    assert not serious, "\n".join(
-        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}"
-        for v in serious)
+    assert not serious_violations(page)

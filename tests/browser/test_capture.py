@@ -1,13 +1,13 @@
 """A rapporteur captures a live session, tags a statement, finds it and makes it evidence."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from idm.deliberation import services
 from idm.deliberation.models import KeyMessage, KeyMessageEvidence, Statement
 from idm.dialogues.models import Session
+from tests.browser.conftest import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -96,14 +96,12 @@ def test_no_serious_accessibility_violation_on_public_deliberation_pages(page, l
 
     load_demo_deliberation(live_demo)
     page.goto(path)
-    violations = [v for v in Axe().run(page).response["violations"]
-                  if v["impact"] in ("serious", "critical")]
-    assert not violations, [(v["id"], v["help"], [n["html"] for n in v["nodes"]][:3]) for v in violations]
+    violations = serious_violations(page)
+    assert not violations, violations
 
 
 def test_no_serious_accessibility_violation_on_the_capture_page(rapporteur_page):
     session = Session.objects.get(workshop__slug="2018-geneva", title_en__startswith="Panel 5")
     rapporteur_page.goto(f"/en/manage/sessions/{session.pk}/capture/")
-    violations = [v for v in Axe().run(rapporteur_page).response["violations"]
-                  if v["impact"] in ("serious", "critical")]
-    assert not violations, [(v["id"], v["help"], [n["html"] for n in v["nodes"]][:3]) for v in violations]
+    violations = serious_violations(rapporteur_page)
+    assert not violations, violations

@@ -3,12 +3,12 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
 
 from idm.dialogues.models import Registration, Workshop
+from tests.browser.conftest import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -98,9 +98,8 @@ def test_register_approve_withdraw_and_promote(page, browser, live_server, small
 ])
 def test_no_serious_accessibility_violation_on_participant_pages(page, small_workshop, path):
     page.goto(path)
-    violations = [v for v in Axe().run(page).response["violations"]
-                  if v["impact"] in ("serious", "critical")]
-    assert not violations, [(v["id"], v["help"]) for v in violations]
+    violations = serious_violations(page)
+    assert not violations, violations
 
 
 def test_no_serious_accessibility_violation_for_the_secretariat(page, small_workshop):
@@ -112,6 +111,5 @@ def test_no_serious_accessibility_violation_for_the_secretariat(page, small_work
     for path in ("/en/manage/workshops/2018-geneva/registrations/",
                  "/en/manage/statistics/dialogue/28/"):
         page.goto(path)
-        violations = [v for v in Axe().run(page).response["violations"]
-                      if v["impact"] in ("serious", "critical")]
-        assert not violations, (path, [(v["id"], v["help"]) for v in violations])
+        violations = serious_violations(page)
+        assert not violations, (path, violations)

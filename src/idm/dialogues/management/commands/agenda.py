@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from idm.core.command_files import read_input, run_import, write_output
 from idm.dialogues import exports, services
-from idm.dialogues.models import Dialogue, Workshop
+from idm.dialogues.management.commands.participants import find_workshop
+from idm.dialogues.models import Dialogue
 
 TEXT_FORMATS = ("ics", "csv")
 
@@ -35,10 +36,7 @@ class Command(BaseCommand):
         getattr(self, f"handle_{action}")(**options)
 
     def handle_export(self, workshop, fmt, lang, output, **options):
-        found = Workshop.objects.filter(slug=workshop).first()
-        if found is None:
-            known = ", ".join(Workshop.objects.values_list("slug", flat=True)) or "none"
-            raise CommandError(f"no workshop '{workshop}'; known workshops: {known}")
+        found = find_workshop(workshop)
         content = exports.export_agenda(found, fmt, lang)
         write_output(self, content, output, exports.filename(found, fmt, lang),
                      text=fmt in TEXT_FORMATS)
