@@ -117,3 +117,27 @@ def test_search_finds_french_and_spanish_without_accents(panel):
     assert search.matching(statements, "statement", "migracion").count() == 1
     assert search.matching(statements, "statement", "integration echelle").count() == 1
     assert search.matching(statements, "statement", "MIGRACIÓN segura").count() == 1
+
+
+def test_admin_edits_and_deletions_follow_the_search_index(panel, secretariat_client):
+    statement = say(panel, panel.people[0], "Cities need data.")
+    url = reverse("admin:deliberation_statement_change", args=[statement.pk])
+    form = secretariat_client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update({"session": panel.pk, "person": panel.people[0].pk,
+                 "text": "Villages need water.", "gcm_objectives": [], "principles": [],
+                 "sdg_targets": [], "themes": [], "said_at_0": "", "said_at_1": "",
+                 "created_at_0": "2030-10-08", "created_at_1": "10:00:00"})
+    data.pop("speaker_category", None)
+    data.pop("speaker_country", None)
+    data.pop("created_by", None)
+    response = secretariat_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    statements = Statement.objects.all()
+    assert search.matching(statements, "statement", "villages").get() == statement
+    assert not search.matching(statements, "statement", "cities").exists()
+    secretariat_client.post(reverse("admin:deliberation_statement_delete",
+                                    args=[statement.pk]), {"post": "yes"})
+    from idm.core.models import SearchEntry
+
+    assert not SearchEntry.objects.filter(object_id=statement.pk).exists()

@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from idm.core.admin import AuditedAdmin, AuditedAdminMixin
+from idm.deliberation import services
 from idm.deliberation.models import (
     KeyMessage,
     KeyMessageEvidence,
@@ -35,6 +36,17 @@ class StatementAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_select_related = ["person", "session", "reference_event"]
     autocomplete_fields = ["person", "session", "speaker_country"]
     filter_horizontal = ["gcm_objectives", "principles", "sdg_targets", "themes"]
+
+    # Through the deliberation services, so that the search index follows admin edits.
+    def save_model(self, request, obj, form, change):
+        services.save_statement(obj, request.user, validate=False)
+
+    def delete_model(self, request, obj):
+        services.delete_statement(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.delete_statement(obj, request.user)
 
 
 class KeyMessageEvidenceInline(admin.TabularInline):

@@ -25,18 +25,6 @@ from idm.dialogues.models import (
 from idm.dialogues.participant_files import QUESTION_PREFIX, columns_for, read_participants
 
 
-def save_session(session: Session, actor) -> Session:
-    return core_services.save(session, actor)
-
-
-def link_person(session: Session, person: Person, role: str, actor, *, title: str = "",
-                organization: Organization | None = None, order: int = 0) -> SessionRole:
-    """Puts a person in a session with a role, keeping their title and organization as of now."""
-    link = SessionRole(session=session, person=person, role=role, title=title,
-                       organization=organization, order=order)
-    return core_services.save(link, actor)
-
-
 @dataclass
 class AgendaImportResult:
     workshops: int
@@ -422,10 +410,6 @@ def fill_free_places(workshop: Workshop, actor) -> int:
         _apply(registration, workshop, "promote", actor)
     return len(waiting)
 
-
-def check_in(registration: Registration, actor) -> Registration:
-    registration.checked_in_at = timezone.now()
-    return core_services.save(registration, actor)
 
 
 @dataclass
