@@ -89,3 +89,39 @@ def test_command_line_import(panel, tmp_path, capsys):
     with pytest.raises(CommandError, match="1 problem"):
         call_command("statements", "import", "--session", str(panel.pk), str(bad), "--yes")
     assert Statement.objects.count() == 3
+
+
+def preview_of(client, session, content: bytes, name: str):
+    upload = io.BytesIO(content)
+    upload.name = name
+    return client.post(reverse("deliberation:transcript", args=[session.pk]), {"file": upload})
+
+
+def test_text_saved_as_unicode_or_on_an_old_mac_is_read(secretariat_client, panel):
+    for content in (TRANSCRIPT.encode("utf-16"), TRANSCRIPT.replace("\n", "\r").encode("cp1252")):
+        preview = preview_of(secretariat_client, panel, content, "panel.txt").context["preview"]
+        assert [(i.paragraph, i.name) for i in preview.items] == [
+            (1, "Amina Diallo"), (3, "Mr Moreau"), (4, "Jane Smith")]
+        assert not preview.problems
+
+
+def test_a_file_that_is_not_text_or_unpacks_too_much_is_refused_in_a_line(secretariat_client,
+                                                                          panel, settings):
+    bomb = docx_bytes(["Amina Diallo: " + "a" * 20_000_000])
+    assert len(bomb) < 100_000
+    for content, name, message in [
+        (b"Amina Diallo: caf\x81\n", "panel.txt", "The file is not text in UTF-8, UTF-16 or "
+                                                  "Windows-1252 (line 1)"),
+        (bomb, "panel.docx", "The DOCX file unpacks to more than a document of its size does"),
+    ]:
+        response = preview_of(secretariat_client, panel, content, name)
+        assert response.status_code == 400
+        [problem] = response.context["preview"].problems
+        assert problem.message.startswith(message) and len(problem.message) < 300
+        assert len(response.content) < 50_000
+    settings.IDM_IMPORT_MAX_BYTES = 100
+    [problem] = preview_of(secretariat_client, panel, TRANSCRIPT.encode(),
+                           "panel.txt").context["preview"].problems
+    assert problem.message == (f"'panel.txt' is {len(TRANSCRIPT.encode())}\xa0bytes; the "
+                               "largest file imported is 100\xa0bytes.")
+    assert not Statement.objects.exists()

@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -204,3 +205,32 @@ def test_the_template_has_the_columns(secretariat_client, fmt):
         header = [c.value for c in book["Agenda"][1]]
         assert [r[0].value for r in book["Columns"].iter_rows(min_row=2)] == exports.COLUMN_NAMES
     assert header == exports.COLUMN_NAMES
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+1", "-1+1", "@SUM(A1)"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_session_titles_that_look_like_formulas_are_exported_as_text_and_come_back(
+        secretariat_client, fmt):
+    workshop = factories.workshop(factories.dialogue(number=40), slug="2030-formulas")
+    for hour, title in enumerate(FORMULAS, start=9):
+        factories.session(workshop, workshop.first_day, *factories.times(hour, hour + 1),
+                          title_en=title, title_fr=title, title_es=title,
+                          description_en=title, kind="panel").save()
+    before = agenda_snapshot(workshop.slug)
+    content = secretariat_client.get(
+        reverse("dialogues:agenda-file", args=[workshop.slug, fmt])).content
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+        assert [r["title_en"] for r in rows] == ["'" + title for title in FORMULAS]
+    else:
+        sheet = load_workbook(io.BytesIO(content))["Agenda"]
+        column = [c.value for c in sheet[1]].index("title_en")
+        cells = [row[column] for row in sheet.iter_rows(min_row=2)]
+        assert [(c.value, c.data_type) for c in cells] == [(t, "s") for t in FORMULAS]
+    workshop.delete()
+    response = secretariat_client.post(reverse("dialogues:agenda-import", args=[40]), {
+        "file": SimpleUploadedFile(f"agenda.{fmt}", content)})
+    assert response.status_code == 302
+    assert agenda_snapshot("2030-formulas") == before

@@ -7,13 +7,18 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from idm.core.spreadsheets import ImportFileError
+from idm.core.spreadsheets import ImportFileError, check_size
 
 
 def read_input(file: str) -> tuple[bytes, str]:
+    """The file's content and name; one above IDM_IMPORT_MAX_BYTES is refused unread."""
     path = Path(file)
     if not path.is_file():
         raise CommandError(f"no file '{file}'")
+    try:
+        check_size(path.stat().st_size, path.name)
+    except ImportFileError as error:
+        raise CommandError(error.errors[0].message) from None
     return path.read_bytes(), path.name
 
 

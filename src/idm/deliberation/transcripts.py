@@ -14,6 +14,7 @@ import docx
 from django.utils.translation import gettext as _
 
 from idm.core.search import fold
+from idm.core.spreadsheets import ImportFileError, check_size, check_zip, decode_text, shown
 from idm.dialogues.models import Person, Session
 
 # "H.E. Ms Amina Diallo (Ministry of X): text" — a name of at most eight words, starting with
@@ -54,18 +55,17 @@ class TranscriptPreview:
 
 
 def read_paragraphs(content: bytes, filename: str) -> list[str]:
+    """Raises ImportFileError for a file too large, a zip bomb or text in an unknown encoding."""
+    check_size(len(content), filename)
     suffix = PurePath(filename).suffix.lower()
     if suffix == ".docx":
+        check_zip(content, "DOCX")
         document = docx.Document(io.BytesIO(content))
         return [p.text.strip() for p in document.paragraphs if p.text.strip()]
     if suffix not in (".txt", ".text", ".md"):
         raise ValueError(_("'%(name)s' is neither a DOCX nor a plain-text file.") % {
-            "name": filename})
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1252")
-    text = text.replace("\r\n", "\n")
+            "name": shown(filename)})
+    text = decode_text(content).replace("\r\n", "\n").replace("\r", "\n")
     # Paragraphs are separated by blank lines; without any, each line is one.
     blocks = re.split(r"\n\s*\n", text) if re.search(r"\n\s*\n", text) else text.split("\n")
     return [" ".join(block.split()) for block in blocks if block.strip()]
@@ -105,11 +105,13 @@ def _language(text: str) -> str:
 def parse_transcript(content: bytes, filename: str, session: Session) -> TranscriptPreview:
     try:
         paragraphs = read_paragraphs(content, filename)
+    except ImportFileError as error:
+        return TranscriptPreview([], [TranscriptProblem(0, e.message, "") for e in error.errors])
     except (ValueError, KeyError) as error:
         return TranscriptPreview([], [TranscriptProblem(0, str(error), "")])
     except Exception as error:  # python-docx raises many kinds for a damaged file
         return TranscriptPreview([], [TranscriptProblem(
-            0, _("The file cannot be read: %(error)s") % {"error": error}, "")])
+            0, _("The file cannot be read: %(error)s") % {"error": shown(error)}, "")])
     speakers = _speakers(session)
     items: list[TranscriptItem] = []
     problems: list[TranscriptProblem] = []
