@@ -1,9 +1,20 @@
-"""Serial and book identifiers: ISSN check digits, with the message a user needs when one is wrong."""
+"""Identifiers checked as users give them: row ids in forms and addresses, ISSN and ISBN."""
 
 import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+# Ids are positive 64-bit integers; a number outside them is refused before it reaches the
+# database, which fails on an integer it cannot hold instead of finding nothing.
+IDS = range(1, 2 ** 63)
+
+
+def is_id(value) -> bool:
+    try:
+        return int(value) in IDS
+    except (TypeError, ValueError):
+        return False
 
 ISSN_PATTERN = re.compile(r"^(\d{4})-?(\d{3}[\dXx])$")
 

@@ -1,14 +1,30 @@
 """Forms of the deliberation pages: tagging a statement, editing key messages and
-recommendations, adding evidence, the search filters."""
+recommendations, adding evidence, the search filters, the capture's statements."""
+
+import json
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from idm.core.identifiers import IDS, is_id
 from idm.core.models import GcmObjective, GuidingPrinciple, SdgTarget, StakeholderCategory
+from idm.core.spreadsheets import shown
 from idm.deliberation import privacy
 from idm.deliberation.models import KeyMessage, Recommendation, Statement, Theme
 from idm.dialogues.models import Person, Session, Workshop
+
+
+class ChoicesOfIds(forms.ModelMultipleChoiceField):
+    """Several choices by id; Django asks the database about them all at once, unchecked."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not is_id(pk):
+                raise ValidationError(self.error_messages["invalid_choice"],
+                                      code="invalid_choice", params={"value": pk})
+        return super()._check_values(value)
 
 
 class StatementForm(forms.ModelForm):
@@ -26,6 +42,8 @@ class StatementForm(forms.ModelForm):
                    "gcm_objectives": forms.CheckboxSelectMultiple,
                    "principles": forms.CheckboxSelectMultiple,
                    "sdg_targets": forms.CheckboxSelectMultiple}
+        field_classes = {"gcm_objectives": ChoicesOfIds, "principles": ChoicesOfIds,
+                         "sdg_targets": ChoicesOfIds}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,6 +60,65 @@ class StatementForm(forms.ModelForm):
     def theme_names(self) -> list[str]:
         return [name.strip() for name in self.cleaned_data["themes_text"].split(",")
                 if name.strip()]
+
+
+class CaptureForm(forms.Form):
+    """What the capture page sends (JSON) as a statement is typed. Only the fields it sends are
+    checked and changed; each must be of its kind, so nothing reaches the database unchecked."""
+
+    TEXT_FIELDS = ("text", "speaker_name", "speaker_organization", "language", "kind",
+                   "attribution")
+    ID_FIELDS = ("person", "speaker_category")
+
+    text = forms.CharField(required=False, strip=False)
+    speaker_name = forms.CharField(required=False, max_length=200)
+    speaker_organization = forms.CharField(required=False, max_length=300)
+    language = forms.ChoiceField(choices=Statement.Language.choices)
+    kind = forms.ChoiceField(choices=Statement.Kind.choices)
+    attribution = forms.ChoiceField(choices=Statement.Attribution.choices)
+    person = forms.ModelChoiceField(queryset=Person.objects.none(), required=False,
+                                    error_messages={"invalid_choice": _(
+                                        "%(value)s is not a speaker of this session.")})
+    speaker_category = forms.ModelChoiceField(
+        queryset=StakeholderCategory.objects.all(), required=False,
+        error_messages={"invalid_choice": _("%(value)s is not a stakeholder category.")})
+    complete = forms.BooleanField(required=False)
+
+    def __init__(self, values: dict, *, session: Session):
+        super().__init__(values)
+        self.fields["person"].queryset = Person.objects.filter(
+            session_roles__session=session).distinct()
+        for name in list(self.fields):
+            if name not in values:
+                del self.fields[name]
+
+    def clean(self):
+        # A form reads anything as text; JSON says what kind a value is, and it must be right.
+        for name in self.fields:
+            message = self._wrong_kind(name, self.data[name])
+            if message:
+                self.errors.pop(name, None)
+                self.add_error(name, message)
+        return self.cleaned_data
+
+    def _wrong_kind(self, name: str, value) -> str:
+        if name in self.TEXT_FIELDS and not (value is None or isinstance(value, str)):
+            return _("Send text here, not %(value)s.") % {"value": shown(json.dumps(value))}
+        if name in self.ID_FIELDS and not (value in (None, "") or is_id(value)
+                                     and isinstance(value, (int, str))
+                                     and not isinstance(value, bool)):
+            return _("%(value)s is not one of the choices.") % {"value": shown(json.dumps(value))}
+        if name == "complete" and not isinstance(value, bool):
+            return _("Send true or false, not %(value)s.") % {"value": shown(json.dumps(value))}
+        return ""
+
+    def values(self) -> dict:
+        """The checked values, as the capture service takes them."""
+        values = dict(self.cleaned_data)
+        for name in self.ID_FIELDS:
+            if name in values:
+                values[name] = values[name].pk if values[name] else None
+        return values
 
 
 class KeyMessageForm(forms.ModelForm):
@@ -76,7 +153,10 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     workshop = forms.ModelChoiceField(label=_("Workshop"), queryset=Workshop.objects.all(),
                                       required=False, empty_label=_("All"))
-    session = forms.IntegerField(label=_("Session"), required=False, widget=forms.HiddenInput)
+    session = forms.IntegerField(label=_("Session"), required=False, widget=forms.HiddenInput,
+                                 min_value=IDS.start, max_value=IDS.stop - 1, error_messages={
+                                     "min_value": _("There is no session %(value)s."),
+                                     "max_value": _("There is no session %(value)s.")})
     category = forms.ModelChoiceField(label=_("Stakeholder category"),
                                       queryset=StakeholderCategory.objects.all(),
                                       required=False, empty_label=_("All"))

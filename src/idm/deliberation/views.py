@@ -2,9 +2,7 @@
 recommendations; the public's search, statements and final key messages."""
 
 import base64
-import csv
 import difflib
-import io
 import json
 import uuid
 
@@ -12,16 +10,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from idm.core import roles, search
+from idm.core.identifiers import is_id
 from idm.core.models import StakeholderCategory
+from idm.core.spreadsheets import ImportFileError, read_upload, write_csv
 from idm.deliberation import privacy, services
 from idm.deliberation.forms import (
+    CaptureForm,
     EvidenceForm,
     KeyMessageForm,
     RecommendationForm,
@@ -36,6 +38,7 @@ from idm.deliberation.models import (
     Revision,
     Statement,
 )
+from idm.deliberation.transcripts import TranscriptPreview, TranscriptProblem
 from idm.dialogues.models import Dialogue, Session, SessionRole
 
 staff_required = roles.role_required(roles.SECRETARIAT, roles.RAPPORTEUR)
@@ -56,9 +59,11 @@ def _statements():
 
 def _decorate(statements, *, staff: bool, query: str = ""):
     """What a page shows of each statement: the speaker as the viewer may see them."""
+    statements = list(statements)
+    groups = {} if staff else privacy.speaker_groups(statements)
     for statement in statements:
         statement.shown_speaker = (statement.speaker_display_internal if staff
-                                   else privacy.public_speaker(statement))
+                                   else privacy.public_speaker(statement, groups))
         statement.shown_text = (search.highlight(statement.text, query) if query
                                 else statement.text)
     return statements
@@ -91,7 +96,8 @@ def search_statements(request):
     params.pop("page", None)
     return render(request, "deliberation/search.html", {
         "form": form, "results": results, "page": page, "query": query, "staff": staff,
-        "key_messages": key_messages, "params": params.urlencode()})
+        "key_messages": key_messages, "params": params.urlencode()},
+        status=400 if form.is_bound and form.errors else 200)
 
 
 def statement_detail(request, pk: int):
@@ -128,8 +134,7 @@ def key_messages_public(request, number: int):
         "statement__person", "statement__speaker_category", "statement__session__workshop",
         "statement__reference_event").prefetch_related("statement__session__roles__person")
     key_messages = list(key_messages.prefetch_related(Prefetch("evidence", queryset=evidence)))
-    for key_message in key_messages:
-        _decorate([e.statement for e in key_message.evidence.all()], staff=staff)
+    _decorate([e.statement for k in key_messages for e in k.evidence.all()], staff=staff)
     return render(request, "deliberation/key_messages_public.html", {
         "dialogue": dialogue, "key_messages": key_messages, "staff": staff,
         "recommendations": recommendations})
@@ -160,21 +165,33 @@ def capture_save(request, pk: int):
     """Saves a statement as it is typed (JSON in, JSON out); the capture id makes retries safe."""
     session = get_object_or_404(Session, pk=pk)
     try:
-        data = json.loads(request.body)
-        client_id = uuid.UUID(str(data.pop("client_id")))
-    except (ValueError, KeyError, TypeError):
-        return HttpResponseBadRequest(_("A statement needs its capture id."))
+        data = json.loads(request.body.decode("utf-8"))
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, nested beyond reason
+        data = None
+    if not isinstance(data, dict):
+        return _not_saved({"__all__": [_("A statement is sent as a JSON object in UTF-8.")]})
     try:
-        statement = services.capture(session, client_id, data, request.user)
+        client_id = uuid.UUID(data.pop("client_id"))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return _not_saved({"client_id": [_("A statement needs its capture id.")]})
+    form = CaptureForm(data, session=session)
+    if not form.is_valid():
+        return _not_saved({name: list(errors) for name, errors in form.errors.items()})
+    try:
+        statement = services.capture(session, client_id, form.values(), request.user)
     except ValidationError as error:
-        return JsonResponse({"saved": False, "errors": error.message_dict}, status=400)
+        return _not_saved(error.message_dict)
     except services.DeliberationError as error:
-        return JsonResponse({"saved": False, "errors": {"__all__": [str(error)]}}, status=409)
+        return _not_saved({"__all__": [str(error)]}, status=409)
     upcoming = services.next_speaker(session) if statement.complete else None
     return JsonResponse({"saved": True, "id": statement.pk, "complete": statement.complete,
                          "speaker": statement.speaker_display_internal,
                          "edit_url": f"{statement.get_absolute_url()}edit/",
                          "next_person": upcoming.person_id if upcoming else None})
+
+
+def _not_saved(errors: dict, status: int = 400) -> JsonResponse:
+    return JsonResponse({"saved": False, "errors": errors}, status=status)
 
 
 @staff_required
@@ -214,7 +231,9 @@ def transcript(request, pk: int):
     if request.method == "POST" and "confirm" in request.POST:
         stored = request.session.get(TRANSCRIPT_KEY, {})
         if stored.get("session") != session.pk:
-            messages.error(request, _("Upload the transcript again: the preview has expired."))
+            messages.error(request, _(
+                "Upload the transcript again, corrected if its preview showed problems: nothing "
+                "was saved."))
             return redirect("deliberation:transcript", pk=session.pk)
         content = base64.b64decode(stored["content"])
         try:
@@ -228,10 +247,19 @@ def transcript(request, pk: int):
         return redirect("deliberation:capture", pk=session.pk)
     if request.method == "POST" and request.FILES.get("file"):
         upload = request.FILES["file"]
-        content, filename = upload.read(), upload.name
-        preview = services.preview_transcript(session, content, filename)
-        request.session[TRANSCRIPT_KEY] = {"session": session.pk, "name": filename,
-                                           "content": base64.b64encode(content).decode()}
+        filename = upload.name
+        try:
+            content = read_upload(upload)
+        except ImportFileError as error:
+            preview = TranscriptPreview(items=[], problems=[
+                TranscriptProblem(0, problem.message, "") for problem in error.errors])
+        else:
+            preview = services.preview_transcript(session, content, filename)
+        request.session.pop(TRANSCRIPT_KEY, None)
+        if not preview.problems:
+            # Kept for the confirmation; a file with problems cannot be confirmed anyway.
+            request.session[TRANSCRIPT_KEY] = {"session": session.pk, "name": filename,
+                                               "content": base64.b64encode(content).decode()}
     return render(request, "deliberation/transcript.html", {
         "session": session, "workshop": session.workshop, "preview": preview,
         "filename": filename, "attribution": attribution,
@@ -310,7 +338,7 @@ def _edit_with_evidence(request, target, form, save, template):
             return redirect(target.get_absolute_url())
     if request.method == "POST" and request.POST.get("form") == "remove" and target.pk:
         model = KeyMessageEvidence if isinstance(target, KeyMessage) else RecommendationEvidence
-        evidence = get_object_or_404(model, pk=request.POST.get("evidence"))
+        evidence = _posted_or_404(model.objects.all(), request.POST.get("evidence"))
         services.remove_evidence(evidence, request.user)
         messages.success(request, _("Evidence removed."))
         return redirect(target.get_absolute_url())
@@ -336,12 +364,19 @@ def _with_previous(revisions: list) -> list[tuple]:
             for i, revision in enumerate(revisions)]
 
 
+def _posted_or_404(queryset, value):
+    """The object a form names by its id; what is not an id names nothing."""
+    if not is_id(value):
+        raise Http404
+    return get_object_or_404(queryset, pk=value)
+
+
 @require_POST
 @staff_required
 def add_evidence_from_search(request):
     """The search page's "Add as evidence" button."""
-    key_message = get_object_or_404(KeyMessage, pk=request.POST.get("key_message"))
-    statement = get_object_or_404(Statement, pk=request.POST.get("statement"))
+    key_message = _posted_or_404(KeyMessage.objects.all(), request.POST.get("key_message"))
+    statement = _posted_or_404(Statement.objects.all(), request.POST.get("statement"))
     try:
         services.add_evidence(key_message, statement, request.user,
                               quote=request.POST.get("quote", ""))
@@ -352,7 +387,11 @@ def add_evidence_from_search(request):
         messages.success(request, format_html(
             _("Statement {number} now supports <a href=\"{url}\">key message {key}</a>."),
             number=statement.pk, url=key_message.get_absolute_url(), key=key_message.number))
-    return redirect(request.POST.get("next") or key_message.get_absolute_url())
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = key_message.get_absolute_url()
+    return redirect(back)
 
 
 @staff_required
@@ -375,22 +414,26 @@ def revisions_compare(request, first: int, second: int):
 
 # Exports --------------------------------------------------------------------------------------
 
+STATEMENT_COLUMNS = ["number", "event", "session", "speaker", "attribution", "kind", "language",
+                     "text", "gcm_objectives", "sdg_targets", "source"]
+
 
 def statements_csv(request, number: int):
     """Every complete statement of the dialogue, with speakers as the attribution policy allows."""
     dialogue = get_object_or_404(Dialogue, number=number)
-    statements = privacy.public_statements(services.dialogue_statements(dialogue)).prefetch_related(
-        "session__roles__person", "gcm_objectives", "sdg_targets")
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["number", "event", "session", "speaker", "attribution", "kind", "language",
-                     "text", "gcm_objectives", "sdg_targets", "source"])
-    for s in statements.order_by("reference_event", "session__start", "order", "id"):
-        writer.writerow([
-            s.pk, s.session.workshop.title if s.session_id else s.reference_event.title,
-            s.session.title if s.session_id else "", privacy.public_speaker(s), s.attribution,
-            s.kind, s.language, s.text, " ".join(str(o.number) for o in s.gcm_objectives.all()),
-            " ".join(t.code for t in s.sdg_targets.all()), s.source])
-    response = HttpResponse(("\ufeff" + out.getvalue()).encode(), content_type="text/csv")
+    statements = list(privacy.public_statements(services.dialogue_statements(dialogue))
+                      .prefetch_related("session__roles__person", "gcm_objectives", "sdg_targets")
+                      .order_by("reference_event", "session__start", "order", "id"))
+    groups = privacy.speaker_groups(statements)
+    rows = [{
+        "number": s.pk,
+        "event": s.session.workshop.title if s.session_id else s.reference_event.title,
+        "session": s.session.title if s.session_id else "",
+        "speaker": privacy.public_speaker(s, groups), "attribution": s.attribution,
+        "kind": s.kind, "language": s.language, "text": s.text,
+        "gcm_objectives": " ".join(str(o.number) for o in s.gcm_objectives.all()),
+        "sdg_targets": " ".join(t.code for t in s.sdg_targets.all()), "source": s.source,
+    } for s in statements]
+    response = HttpResponse(write_csv(STATEMENT_COLUMNS, rows), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="statements-{number}.csv"'
     return response
