@@ -1,5 +1,5 @@
 """The deliberation demo: real General Debate paragraphs kept apart, illustrative statements
-by fictional speakers, six draft key messages backed by both."""
+by fictional speakers, six final key messages backed by both, as in the published No. 28."""
 
 import pytest
 
@@ -46,11 +46,12 @@ def test_workshop_statements_are_illustrative_and_fictional(deliberation):
     assert not in_sessions.filter(person__fictional=False).exists()
 
 
-def test_six_draft_key_messages_backed_by_both_kinds(deliberation):
+def test_six_final_key_messages_backed_by_both_kinds(deliberation):
     key_messages = list(KeyMessage.objects.order_by("number"))
     assert [k.title_en for k in key_messages] == TITLES
+    assert not Recommendation.objects.exclude(status="final").exists()
     for key_message in key_messages:
-        assert key_message.status == "draft"
+        assert key_message.status == "final"
         kinds = {e.statement.reference_event_id is not None for e in key_message.evidence.all()}
         assert kinds == {True, False}, key_message.number
 

@@ -21,7 +21,7 @@ def publication(population):
     session = Session.objects.get(workshop__slug="2018-geneva", title_en__startswith="Panel 2")
     statement = deliberation.save_statement(Statement(
         session=session, speaker_name=WITHHELD[0], speaker_organization=WITHHELD[1],
-        speaker_category=StakeholderCategory.objects.get(code="ngo"), kind="floor",
+        speaker_category=StakeholderCategory.objects.get(code="civil_society"), kind="floor",
         attribution="chatham-house", text="Training must reach the frontline, not only capitals."),
         None)
     deliberation.add_evidence(KeyMessage.objects.get(number=5), statement, None)

@@ -9,9 +9,11 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from idm.publications import build as builder
-from idm.publications.models import BuildJob, Edition
+from idm.publications import services
+from idm.publications.models import BuildJob, Edition, Version
 
 pytestmark = pytest.mark.integration
 
@@ -19,10 +21,13 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 def published(publication):
     result = builder.build(publication, ["en"], ["pdf", "epub", "html"], None)
-    builder.publish(result.built["en"], None)
+    services.publish(result.built["en"], None)
     french = Edition.objects.get(publication=publication, language="fr")
-    french.status, french.title = Edition.Status.PUBLISHED, "Dialogue international no 28"
+    french.title = "Dialogue international no 28"
     french.save()
+    # Published elsewhere before idm: a version of record without files.
+    Version.objects.create(edition=french, number=1, status=Version.Status.PUBLISHED,
+                           published_at=timezone.now())
     return publication
 
 
@@ -52,9 +57,9 @@ def test_schema_org_book(client, published):
     html = client.get(reverse("publications:edition", args=["idm-28", "en"])).content.decode()
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html,
                                 re.S).group(1))
-    edition = Edition.objects.get(publication=published, language="en")
+    version = Version.objects.get(edition__publication=published, edition__language="en")
     assert data["@type"] == "Book" and data["isbn"] == "978-92-9068-774-0"
-    assert data["numberOfPages"] == edition.page_count and data["inLanguage"] == "en"
+    assert data["numberOfPages"] == version.page_count and data["inLanguage"] == "en"
     assert data["isPartOf"] == {"@type": "BookSeries", "name": "International Dialogue on Migration",
                                 "issn": "1726-2224"}
     assert data["publisher"]["name"] == "International Organization for Migration (IOM)"
@@ -84,9 +89,16 @@ def test_drafts_and_their_files_stay_private(secretariat_client, publication):
     client = Client()
     builder.build(publication, ["en"], ["pdf"], None)  # built, not published
     assert client.get(reverse("publications:edition", args=["idm-28", "en"])).status_code == 404
+    assert client.get(reverse("publications:read", args=["idm-28", "en"])).status_code == 404
     assert client.get(reverse("publications:file", args=["idm-28", "en", "pdf"])).status_code == 404
-    response = secretariat_client.get(reverse("publications:file", args=["idm-28", "en", "pdf"]))
+    draft = reverse("publications:version-file", args=["idm-28", "en", 1, "pdf"])
+    assert client.get(draft).status_code == 404
+    # Not even the staff get a draft at the public address: it serves the published version.
+    assert secretariat_client.get(
+        reverse("publications:file", args=["idm-28", "en", "pdf"])).status_code == 404
+    response = secretariat_client.get(draft)
     assert response.status_code == 200 and b"".join(response.streaming_content)[:4] == b"%PDF"
+    assert 'filename="idm-28-en-v1.pdf"' in response["Content-Disposition"]
 
 
 def test_identifiers_are_checked(publication):

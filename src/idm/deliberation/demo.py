@@ -1,5 +1,5 @@
 """Loads the deliberation part of the IDM 2018 demo: the 2018 General Debate paragraphs on
-migration as reference material, illustrative statements by fictional speakers, six draft key
+migration as reference material, illustrative statements by fictional speakers, six final key
 messages and recommendations with their evidence. Safe to run twice."""
 
 import csv
@@ -124,7 +124,8 @@ def load_demo_deliberation(dialogue: Dialogue) -> dict[str, int]:
     for spec in data["key_messages"]:
         key_message = services.save_key_message(KeyMessage(
             dialogue=dialogue, number=spec["number"], title=spec["title_en"],
-            title_en=spec["title_en"], body=spec["body_en"], body_en=spec["body_en"]), ACTOR)
+            title_en=spec["title_en"], body=spec["body_en"], body_en=spec["body_en"],
+            status=KeyMessage.Status.FINAL), ACTOR)
         for key in spec["evidence"]:
             services.add_evidence(key_message, by_key[key], ACTOR)
         # Real words from the General Debate, chosen by search; the same on either database.
@@ -137,7 +138,7 @@ def load_demo_deliberation(dialogue: Dialogue) -> dict[str, int]:
         recommendation = services.save_recommendation(Recommendation(
             dialogue=dialogue, addressee=spec["addressee"], text=spec["text_en"],
             text_en=spec["text_en"], key_message=key_messages[spec["key_message"]],
-            order=order), ACTOR)
+            order=order, status=KeyMessage.Status.FINAL), ACTOR)
         for key in spec["evidence"]:
             services.add_evidence(recommendation, by_key[key], ACTOR)
     return {"statements": len(by_key), "key_messages": len(key_messages),

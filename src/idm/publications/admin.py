@@ -1,16 +1,16 @@
-"""Admin for publications and their editions (identifiers, status) and abbreviations."""
+"""Admin for publications, their editions (identifiers) and abbreviations; versions are shown,
+never changed here: builds make them and the report page publishes them."""
 
 from django.contrib import admin
 
 from idm.core.admin import AuditedAdmin, AuditedAdminMixin
-from idm.publications.models import AbbreviationEntry, BuildJob, Edition, Publication
+from idm.publications.models import AbbreviationEntry, BuildJob, Edition, Publication, Version
 
 
 class EditionInline(admin.TabularInline):
     model = Edition
-    fields = ["language", "title", "isbn", "isbn_pdf", "issn", "reference_number", "status",
-              "uploaded_at", "page_count"]
-    readonly_fields = ["page_count"]
+    fields = ["language", "title", "isbn", "isbn_pdf", "issn", "reference_number",
+              "uploaded_at"]
     extra = 0
 
 
@@ -24,11 +24,26 @@ class PublicationAdmin(AuditedAdmin):
 
 @admin.register(Edition)
 class EditionAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["publication", "language", "isbn", "issn", "page_count", "status",
-                    "uploaded_at"]
-    list_filter = ["status", "language"]
+    list_display = ["publication", "language", "isbn", "issn", "uploaded_at"]
+    list_filter = ["language"]
     search_fields = ["isbn", "isbn_pdf", "issn", "title", "publication__title"]
-    readonly_fields = ["page_count", "built_at"]
+
+
+@admin.register(Version)
+class VersionAdmin(admin.ModelAdmin):
+    list_display = ["edition", "number", "review", "status", "built_at", "built_by",
+                    "published_at", "page_count"]
+    list_filter = ["status", "review", "edition__language"]
+    readonly_fields = [f.name for f in Version._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AbbreviationEntry)

@@ -1,27 +1,21 @@
-"""Building a publication's editions: check, assemble, render every format, keep the files and
-the page count; with progress for a terminal or a web page."""
+"""Building a publication's editions: check, assemble, render every format, keep the files as a
+new draft version of each edition; with progress for a terminal or a web page."""
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.files.base import ContentFile
-from django.db import transaction
-from django.utils import timezone
-from pypdf import PdfReader
-
-from idm.core import services as core_services
-from idm.publications import render
-from idm.publications.document import MissingTranslations, assemble
-from idm.publications.models import Edition, Publication
+from idm.publications import render, services
+from idm.publications.document import MissingTranslations, assemble, notices
+from idm.publications.models import Publication, Version
 
 Progress = Callable[[float, str], None]
 
 
 @dataclass
 class BuildResult:
-    built: dict[str, dict[str, Edition]] = field(default_factory=dict)
+    built: dict[str, Version] = field(default_factory=dict)
     missing: dict[str, list[str]] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -29,16 +23,18 @@ class BuildResult:
 
 
 def build(publication: Publication, languages: list[str], formats: list[str], actor,
-          progress: Progress = lambda fraction, message: None) -> BuildResult:
-    """Builds each language that has every translation it needs; a language that lacks some
-    is reported, field by field, and not built."""
-    result = BuildResult()
+          progress: Progress = lambda fraction, message: None, *,
+          review: bool = False) -> BuildResult:
+    """Builds each language that has every translation it needs as a new draft version; a
+    language that lacks some is reported, field by field, and not built. A regular build holds
+    final key messages and recommendations only; a `review` draft holds the drafts too, marked."""
+    result = BuildResult(notices=notices(publication, review=review))
     steps = len(languages) * (len(formats) + 1)
     done = 0
     for language in languages:
         progress(done / steps, f"{language}: assembling")
         try:
-            document = assemble(publication, language)
+            document = assemble(publication, language, review=review)
         except MissingTranslations as error:
             result.missing[language] = [str(m) for m in error.missing]
             done += len(formats) + 1
@@ -53,34 +49,8 @@ def build(publication: Publication, languages: list[str], formats: list[str], ac
             progress(done / steps, f"{language}: {fmt.upper()} ready")
 
         files = render.render_all(document, formats, rendered)
-        result.built[language] = _save(publication, language, document, files, actor)
+        result.built[language] = services.save_version(publication, language, document, files,
+                                                       actor, review=review)
         progress(done / steps, f"{language}: done")
     progress(1.0, "done")
     return result
-
-
-@transaction.atomic
-def _save(publication: Publication, language: str, document: dict, files: dict[str, bytes],
-          actor) -> Edition:
-    edition, _created = Edition.objects.get_or_create(publication=publication, language=language)
-    stem = f"{publication.slug}-{language}"
-    for fmt, content in files.items():
-        field_file = getattr(edition, fmt)
-        if field_file:
-            field_file.delete(save=False)
-        field_file.save(f"{publication.slug}/{stem}.{fmt}", ContentFile(content), save=False)
-    if "pdf" in files:
-        edition.page_count = len(PdfReader(io.BytesIO(files["pdf"])).pages)
-    for block_section in document["sections"]:
-        for block in block_section["blocks"]:
-            block.pop("src", None)
-    edition.document = document
-    edition.built_at = timezone.now()
-    return core_services.save(edition, actor)
-
-
-def publish(edition: Edition, actor) -> Edition:
-    """Puts a built edition in the catalogue, dated today."""
-    edition.status = Edition.Status.PUBLISHED
-    edition.uploaded_at = edition.uploaded_at or timezone.localdate()
-    return core_services.save(edition, actor)

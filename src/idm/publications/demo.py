@@ -1,13 +1,14 @@
 """The publication of the IDM 2018 demo: No. 28 with its real identifiers, built from the demo's
-data and marked as a demonstration; English is built, and French and Spanish as far as their
-translations go (the build reports what is missing)."""
+data and marked as a demonstration; English is built and published, and French and Spanish as
+far as their translations go (the build reports what is missing)."""
 
 from django.db import transaction
 
 from idm.core import services as core_services
 from idm.deliberation.models import Theme
 from idm.dialogues.models import Dialogue
-from idm.publications.build import BuildResult, build, publish
+from idm.publications import services
+from idm.publications.build import BuildResult, build
 from idm.publications.models import Edition, Publication
 
 ACTOR = "idm demo"
@@ -17,7 +18,7 @@ The International Dialogue on Migration (IDM) is IOM's principal forum for migra
 
 Two workshops took place: in New York, at United Nations Headquarters, on 26 and 27 March 2018, and in Geneva, at the Palais des Nations, on 8 and 9 October 2018, ahead of the Intergovernmental Conference in Marrakech. They brought together representatives of Member States of the International Organization for Migration (IOM), United Nations (UN) agencies, regional consultative processes (RCPs), civil society, the private sector, migrant and diaspora associations and academia.
 
-This demonstration report is assembled by idm from the demonstration's data: its key messages are drafts written for the demonstration, and the statements it quotes come either from fictional speakers in illustrative sessions or from the general debate of the 73rd session of the UN General Assembly (UNGA)."""
+This demonstration report is assembled by idm from the demonstration's data: its key messages keep the titles of the real report with texts written for the demonstration, and the statements it quotes come either from fictional speakers in illustrative sessions or from the general debate of the 73rd session of the UN General Assembly (UNGA)."""
 
 CONCLUSIONS = """\
 Participants saw partnerships and capacity development as two sides of the implementation of the Global Compact: partnerships carry the knowledge and resources that capacity development needs, and capacity development makes partnerships last.
@@ -58,6 +59,6 @@ def create_publication(dialogue: Dialogue) -> Publication:
 def build_demo_publication(dialogue: Dialogue) -> BuildResult:
     publication = create_publication(dialogue)
     result = build(publication, ["en", "fr", "es"], ["pdf", "docx", "epub", "html"], ACTOR)
-    for edition in result.built.values():
-        publish(edition, ACTOR)
+    for version in result.built.values():
+        services.publish(version, ACTOR)
     return result

@@ -3,7 +3,11 @@
 Every renderer (Typst for PDF, HTML, and pandoc from the HTML for DOCX and EPUB) reads this
 model and nothing else. It is plain data (JSON), so a build can keep it beside its files.
 
+A regular build holds the final key messages and recommendations only; a review draft
+(`review=True`) holds the drafts too, each marked, and says on every page what it is.
+
     check(publication, "fr")    -> the fields a French report would lack, before building
+    notices(publication)        -> what a build leaves out, as warnings that stop nothing
     assemble(publication, "fr") -> the document (raises MissingTranslations if any is lacking)
 """
 
@@ -13,9 +17,10 @@ from dataclasses import dataclass
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from idm.deliberation import privacy
-from idm.deliberation.models import Recommendation, Statement
+from idm.deliberation.models import KeyMessage, Recommendation, Statement
 from idm.dialogues import statistics
 from idm.dialogues.agenda import agenda_days, format_date_range
 from idm.dialogues.models import SessionRole, Workshop
@@ -43,7 +48,20 @@ class MissingTranslations(Exception):
         super().__init__(f"{len(missing)} field(s) missing in {language}")
 
 
-# Before building: what a language lacks --------------------------------------------------------
+# What a build contains --------------------------------------------------------------------------
+
+
+def _key_messages(publication: Publication, review: bool):
+    key_messages = publication.dialogue.key_messages.all()
+    return key_messages if review else key_messages.filter(status=KeyMessage.Status.FINAL)
+
+
+def _recommendations(publication: Publication, review: bool):
+    recommendations = publication.dialogue.recommendations.all()
+    return recommendations if review else recommendations.filter(status=KeyMessage.Status.FINAL)
+
+
+# Before building: what a language lacks, what a build leaves out ---------------------------------
 
 
 def _lacks(obj, field: str, language: str) -> bool:
@@ -52,8 +70,10 @@ def _lacks(obj, field: str, language: str) -> bool:
     return bool(english) and not (getattr(obj, f"{field}_{language}", "") or "").strip()
 
 
-def check(publication: Publication, language: str) -> list[Missing]:
-    """Every printed field the report would lack in `language`, named; never filled in silently."""
+def check(publication: Publication, language: str, *, review: bool = False) -> list[Missing]:
+    """Every printed field the report would lack in `language`, named; never filled in silently.
+    Only what the build holds counts: a draft key message needs its translation in a review
+    draft, not in a regular build."""
     missing: list[Missing] = []
 
     def need(obj, what: str, *fields: str) -> None:
@@ -68,10 +88,10 @@ def check(publication: Publication, language: str) -> list[Missing]:
     need(publication, _("Publication"), "title", "subtitle", "introduction", "conclusions",
          "rights")
     need(dialogue.series, _("Series"), "name")
-    for key_message in dialogue.key_messages.all():
+    for key_message in _key_messages(publication, review):
         need(key_message, _("Key message %(number)s") % {"number": key_message.number},
              "title", "body")
-    for recommendation in dialogue.recommendations.all():
+    for recommendation in _recommendations(publication, review):
         need(recommendation, _("Recommendation to %(addressee)s (%(start)s…)") % {
             "addressee": recommendation.get_addressee_display(),
             "start": recommendation.text_en[:40]}, "text")
@@ -88,6 +108,36 @@ def check(publication: Publication, language: str) -> list[Missing]:
     for event in dialogue.reference_events.all():
         need(event, _("Reference event %(slug)s") % {"slug": event.slug}, "title")
     return missing
+
+
+def notices(publication: Publication, *, review: bool = False) -> list[str]:
+    """What a regular build leaves out because it is still a draft, said plainly; a build goes
+    ahead all the same (a report may be built before its key messages are final)."""
+    if review:
+        return []
+    dialogue = publication.dialogue
+    said = []
+    drafts = sorted(dialogue.key_messages.filter(status=KeyMessage.Status.DRAFT)
+                    .values_list("number", flat=True))
+    if not dialogue.key_messages.filter(status=KeyMessage.Status.FINAL).exists():
+        said.append(_("No key message is final yet: the report has no key message chapter. "
+                      "Mark them final, or build a review draft."))
+    elif drafts:
+        said.append(ngettext(
+            "Key message %(numbers)s is a draft: the report leaves it out.",
+            "Key messages %(numbers)s are drafts: the report leaves them out.",
+            len(drafts)) % {"numbers": ", ".join(str(n) for n in drafts)})
+    recommendations = dialogue.recommendations.filter(status=KeyMessage.Status.DRAFT).count()
+    if recommendations and not dialogue.recommendations.filter(
+            status=KeyMessage.Status.FINAL).exists():
+        said.append(_("No recommendation is final yet: the report has none. Mark them final, "
+                      "or build a review draft."))
+    elif recommendations:
+        said.append(ngettext(
+            "%(count)d recommendation is a draft: the report leaves it out.",
+            "%(count)d recommendations are drafts: the report leaves them out.",
+            recommendations) % {"count": recommendations})
+    return said
 
 
 # Assembly ---------------------------------------------------------------------------------------
@@ -153,20 +203,25 @@ def _labels() -> dict:
         "isbn": _("ISBN"), "isbn_pdf": _("ISBN (PDF)"), "issn": _("ISSN"),
         "reference_number": _("Reference number"), "also_available": _("Also available in:"),
         "publisher": _("Publisher"), "demonstration": _("Demonstration"),
+        "draft": _("draft"), "review_draft": _("Draft for review – not for publication"),
+        "review_note": _("This review draft holds key messages and recommendations that are "
+                         "still drafts, each marked “(draft)”. It is not the published edition: "
+                         "do not quote or circulate it."),
     }
 
 
-def assemble(publication: Publication, language: str, *, strict: bool = True) -> dict:
-    """The report in `language`; with `strict`, refuses when a printed field lacks its
-    translation (the list says which)."""
-    missing = check(publication, language)
+def assemble(publication: Publication, language: str, *, review: bool = False,
+             strict: bool = True) -> dict:
+    """The report in `language`, final texts only or, as a `review` draft, drafts too; with
+    `strict`, refuses when a printed field lacks its translation (the list says which)."""
+    missing = check(publication, language, review=review)
     if strict and missing:
         raise MissingTranslations(language, missing)
     with translation.override(language):
-        return _assemble(publication, language)
+        return _assemble(publication, language, review)
 
 
-def _assemble(publication: Publication, language: str) -> dict:
+def _assemble(publication: Publication, language: str, review: bool) -> dict:
     dialogue = publication.dialogue
     edition = publication.editions.filter(language=language).first() or Edition(
         publication=publication, language=language)
@@ -186,7 +241,7 @@ def _assemble(publication: Publication, language: str) -> dict:
     sections.append({"part": "report", "id": "introduction", "number": None,
                      "title": _("Introduction"), "blocks": introduction})
 
-    key_messages = (dialogue.key_messages.prefetch_related(
+    key_messages = (_key_messages(publication, review).prefetch_related(
         "evidence__statement__person", "evidence__statement__speaker_category",
         "evidence__statement__session__workshop", "evidence__statement__session__roles__person",
         "evidence__statement__reference_event").order_by("number"))
@@ -198,7 +253,8 @@ def _assemble(publication: Publication, language: str) -> dict:
             blocks.extend(quotes)
         sections.append({"part": "report", "id": f"key-message-{key_message.number}",
                          "number": str(key_message.number), "title": key_message.title,
-                         "status": key_message.status, "blocks": blocks})
+                         "draft": key_message.status == KeyMessage.Status.DRAFT,
+                         "blocks": blocks})
 
     sections.append({"part": "report", "id": "conclusions", "number": None,
                      "title": _("Conclusions"),
@@ -206,13 +262,15 @@ def _assemble(publication: Publication, language: str) -> dict:
 
     groups = []
     by_addressee: dict[str, list[Recommendation]] = {}
-    for recommendation in dialogue.recommendations.order_by("addressee", "order", "pk"):
+    for recommendation in _recommendations(publication, review).order_by("addressee", "order",
+                                                                          "pk"):
         by_addressee.setdefault(recommendation.addressee, []).append(recommendation)
     for addressee in Recommendation.Addressee.values:
         items = by_addressee.get(addressee, [])
         if items:
             groups.append({"addressee": str(Recommendation.Addressee(addressee).label),
-                           "items": [{"number": numbering.next + i, "text": r.text}
+                           "items": [{"number": numbering.next + i, "text": r.text,
+                                      "draft": r.status == KeyMessage.Status.DRAFT}
                                      for i, r in enumerate(items)]})
             numbering.next += len(items)
     sections.append({"part": "report", "id": "recommendations", "number": None,
@@ -225,9 +283,9 @@ def _assemble(publication: Publication, language: str) -> dict:
                          "blocks": [_agenda(workshop)]})
 
     abbreviations = _abbreviations(publication, language, sections)
-    # "Also available in": the other languages that exist, built or published.
-    other_editions = [e for e in publication.editions.exclude(language=language)
-                      if e.status == Edition.Status.PUBLISHED or e.built_at]
+    # "Also available in": the other languages that exist: built, not only as a review draft.
+    other_editions = (publication.editions.exclude(language=language)
+                      .filter(versions__review=False).distinct())
     meta = {
         "language": language,
         "series": dialogue.series.name, "number": dialogue.number,
@@ -241,12 +299,13 @@ def _assemble(publication: Publication, language: str) -> dict:
         "also_available": [{"language": e.language,
                             "language_name": LANGUAGE_NAMES[e.language],
                             "title": e.printed_title, "isbn": e.isbn} for e in other_editions],
-        "demonstration": publication.demonstration,
+        "demonstration": publication.demonstration, "review": review,
         "demonstration_note": _(
-            "Demonstration edition, built by idm from demonstration data. The identifiers are "
-            "those of the real publication; the text is not: key messages are drafts written "
-            "for the demonstration, speakers in illustrative sessions are fictional, and quoted "
-            "statements from the UN General Debate were made there, not at the dialogue.")
+            "Demonstration edition, built by idm from demonstration data. The identifiers and the "
+            "key messages' titles are those of the real publication; the rest of the text is "
+            "not: the key messages' texts were written for the demonstration, speakers in "
+            "illustrative sessions are fictional, and quoted statements from the UN General "
+            "Debate were made there, not at the dialogue.")
         if publication.demonstration else "",
     }
     return {"language": language, "meta": meta, "labels": _labels(),

@@ -1,4 +1,4 @@
-"""Publications, their editions per language, the rapporteur's abbreviation list and builds."""
+"""Publications, their editions per language with each build's version, abbreviations and builds."""
 
 from django.conf import settings
 from django.db import models
@@ -49,11 +49,8 @@ class Publication(models.Model):
 
 
 class Edition(models.Model):
-    """A publication in one language, with its identifiers and its built files."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
+    """A publication in one language: its identifiers. What it contains is in its versions, one
+    per build; the public sees the published one."""
 
     publication = models.ForeignKey(Publication, verbose_name=_("publication"),
                                     on_delete=models.CASCADE, related_name="editions")
@@ -66,18 +63,8 @@ class Edition(models.Model):
                                 validators=[validate_isbn])
     issn = models.CharField(_("ISSN"), max_length=9, blank=True, validators=[validate_issn])
     reference_number = models.CharField(_("reference number"), max_length=40, blank=True)
-    page_count = models.PositiveIntegerField(_("number of pages"), null=True, blank=True,
-                                             help_text=_("Read from the built PDF."))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.DRAFT)
-    uploaded_at = models.DateField(_("date of upload"), null=True, blank=True)
-    built_at = models.DateTimeField(_("built at"), null=True, blank=True)
-    pdf = models.FileField(_("PDF"), upload_to="editions/", blank=True)
-    docx = models.FileField(_("DOCX"), upload_to="editions/", blank=True)
-    epub = models.FileField(_("EPUB"), upload_to="editions/", blank=True)
-    html = models.FileField(_("HTML"), upload_to="editions/", blank=True)
-    document = models.JSONField(_("document"), default=dict, blank=True, editable=False,
-                                help_text=_("The assembled report the files were built from."))
+    uploaded_at = models.DateField(_("date of upload"), null=True, blank=True,
+                                   help_text=_("Set when a version is first published."))
 
     class Meta:
         ordering = ["publication", "language"]
@@ -95,6 +82,62 @@ class Edition(models.Model):
     @property
     def printed_title(self) -> str:
         return self.title or getattr(self.publication, f"title_{self.language}") or ""
+
+
+class Version(models.Model):
+    """One build of an edition: its files and the document they were made from. A build makes a
+    draft; publishing it puts it before the public and supersedes the version published before.
+    A review draft also holds draft key messages and recommendations, marked, and is never
+    published."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    edition = models.ForeignKey(Edition, verbose_name=_("edition"), on_delete=models.CASCADE,
+                                related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    review = models.BooleanField(
+        _("review draft"), default=False,
+        help_text=_("Holds draft key messages and recommendations, marked as drafts; never "
+                    "published."))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.DRAFT)
+    built_at = models.DateTimeField(_("built at"), default=timezone.now)
+    built_by = models.CharField(_("built by"), max_length=150, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.CharField(_("published by"), max_length=150, blank=True)
+    page_count = models.PositiveIntegerField(_("number of pages"), null=True, blank=True,
+                                             help_text=_("Read from the built PDF."))
+    pdf = models.FileField(_("PDF"), upload_to="editions/", blank=True)
+    docx = models.FileField(_("DOCX"), upload_to="editions/", blank=True)
+    epub = models.FileField(_("EPUB"), upload_to="editions/", blank=True)
+    html = models.FileField(_("HTML"), upload_to="editions/", blank=True)
+    document = models.JSONField(_("document"), default=dict, blank=True, editable=False,
+                                help_text=_("The assembled report the files were built from."))
+
+    class Meta:
+        ordering = ["edition", "-number"]
+        verbose_name = _("edition version")
+        verbose_name_plural = _("edition versions")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "number"], name="one_version_per_number"),
+            # The status is the one record of what the public sees: at most one per edition.
+            models.UniqueConstraint(fields=["edition"], condition=models.Q(status="published"),
+                                    name="one_published_version_per_edition"),
+            models.CheckConstraint(condition=~models.Q(review=True, status="published"),
+                                   name="review_draft_never_published"),
+        ]
+
+    def __str__(self):
+        kind = " review draft" if self.review else ""
+        return f"{self.edition} v{self.number}{kind} ({self.status})"
+
+    @property
+    def files(self) -> list[str]:
+        """The formats this version has, in the order the pages list them."""
+        return [fmt for fmt in ("pdf", "epub", "docx", "html") if getattr(self, fmt)]
 
 
 class AbbreviationEntry(models.Model):
@@ -133,6 +176,7 @@ class BuildJob(models.Model):
                                     related_name="builds")
     languages = models.CharField(max_length=20)
     formats = models.CharField(max_length=40)
+    review = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     message = models.CharField(max_length=300, blank=True)

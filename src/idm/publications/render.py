@@ -68,6 +68,9 @@ def _pandoc(document: dict, fmt: str) -> bytes:
         arguments = [f"--metadata=title:{meta['series']} {meta['number_label']}: {meta['title']}",
                      f"--metadata=lang:{document['language']}",
                      f"--metadata=author:{meta['publisher']}", f"--resource-path={folder}"]
+        if meta.get("review"):
+            # Under the title, before the contents: the first thing a reader sees.
+            arguments.append(f"--metadata=subtitle:{document['labels']['review_draft']}")
         if fmt == "docx":
             arguments.append(f"--reference-doc={STYLES / 'reference.docx'}")
         else:

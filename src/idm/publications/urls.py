@@ -13,8 +13,11 @@ urlpatterns = [
     path("publications/<slug:slug>/<str:language>/<str:fmt>/", views.edition_file, name="file"),
     path("publications/<slug:slug>/<str:language>/figures/<slug:name>.svg", views.figure,
          name="figure"),
+    path("publications/<slug:slug>/<str:language>/versions/<int:number>/<str:fmt>/",
+         views.version_file, name="version-file"),
     path("manage/dialogues/<int:number>/report/", views.report_page, name="report"),
     path("manage/dialogues/<int:number>/abbreviations/", views.abbreviations,
          name="abbreviations"),
     path("manage/report-builds/<int:pk>/", views.build_status, name="build-status"),
+    path("manage/report-versions/<int:pk>/publish/", views.publish, name="publish"),
 ]

@@ -1,5 +1,6 @@
-"""The public catalogue (list, edition pages with schema.org data, reading pages, Atom feed)
-and the secretariat's report page (checks, background builds with progress, abbreviations)."""
+"""The public catalogue (list, edition pages with schema.org data, reading pages, Atom feed),
+which shows each edition's published version only, and the secretariat's report page (checks,
+background builds with progress, versions and publishing, abbreviations)."""
 
 import json
 import threading
@@ -16,22 +17,25 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from idm.core import roles
 from idm.core import services as core_services
 from idm.dialogues.models import Dialogue
 from idm.publications import build as builder
-from idm.publications.document import check, table_of_contents
-from idm.publications.models import LANGUAGES, AbbreviationEntry, BuildJob, Edition, Publication
+from idm.publications import services
+from idm.publications.document import check, notices, table_of_contents
+from idm.publications.models import LANGUAGES, AbbreviationEntry, BuildJob, Publication, Version
 from idm.publications.render import FORMATS
 
 LANGUAGE_NAMES = dict(LANGUAGES)
 
 
 def _published():
-    return (Edition.objects.filter(status=Edition.Status.PUBLISHED)
-            .select_related("publication__dialogue__series")
-            .prefetch_related("publication__themes", "publication__editions"))
+    """What the public sees: each edition's published version, never a draft."""
+    return (Version.objects.filter(status=Version.Status.PUBLISHED)
+            .select_related("edition__publication__dialogue__series")
+            .prefetch_related("edition__publication__themes"))
 
 
 # The public ------------------------------------------------------------------------------------
@@ -49,51 +53,63 @@ class CatalogueFilters(forms.Form):
     def __init__(self, *args, editions, **kwargs):
         super().__init__(*args, **kwargs)
         all_label = _("All")
-        series = {e.publication.dialogue.series.slug: e.publication.dialogue.series.name
-                  for e in editions}
+        publications = [v.edition.publication for v in editions]
+        series = {p.dialogue.series.slug: p.dialogue.series.name for p in publications}
         self.fields["series"].choices = [("", all_label)] + sorted(series.items())
-        years = sorted({e.publication.year for e in editions}, reverse=True)
+        years = sorted({p.year for p in publications}, reverse=True)
         self.fields["year"].choices = [("", all_label)] + [(y, y) for y in years]
-        themes = sorted({t.name for e in editions for t in e.publication.themes.all()})
+        themes = sorted({t.name for p in publications for t in p.themes.all()})
         self.fields["theme"].choices = [("", all_label)] + [(t, t) for t in themes]
 
 
 def catalogue(request):
-    editions = _published()
-    filters = CatalogueFilters(request.GET or None, editions=list(editions))
+    versions = _published()
+    filters = CatalogueFilters(request.GET or None, editions=list(versions))
     if filters.is_valid():
         data = filters.cleaned_data
         for word in data["q"].split():
-            editions = editions.filter(
-                Q(title__icontains=word) | Q(publication__title__icontains=word)
-                | Q(publication__title_en__icontains=word)
-                | Q(publication__title_fr__icontains=word)
-                | Q(publication__title_es__icontains=word)
-                | Q(publication__abstract__icontains=word) | Q(isbn__icontains=word))
+            versions = versions.filter(
+                Q(edition__title__icontains=word) | Q(edition__publication__title__icontains=word)
+                | Q(edition__publication__title_en__icontains=word)
+                | Q(edition__publication__title_fr__icontains=word)
+                | Q(edition__publication__title_es__icontains=word)
+                | Q(edition__publication__abstract__icontains=word)
+                | Q(edition__isbn__icontains=word))
         if data["series"]:
-            editions = editions.filter(publication__dialogue__series__slug=data["series"])
+            versions = versions.filter(
+                edition__publication__dialogue__series__slug=data["series"])
         if data["year"]:
-            editions = editions.filter(publication__year=data["year"])
+            versions = versions.filter(edition__publication__year=data["year"])
         if data["language"]:
-            editions = editions.filter(language=data["language"])
+            versions = versions.filter(edition__language=data["language"])
         if data["theme"]:
-            editions = editions.filter(publication__themes__name=data["theme"])
+            versions = versions.filter(edition__publication__themes__name=data["theme"])
     return render(request, "publications/catalogue.html", {
-        "editions": editions.order_by("-publication__year", "publication__slug", "language"),
+        "versions": versions.order_by("-edition__publication__year",
+                                      "edition__publication__slug", "edition__language"),
         "filters": filters})
 
 
-def _edition(slug: str, language: str) -> Edition:
-    return get_object_or_404(_published(), publication__slug=slug, language=language)
+def _known(language: str, fmt: str = "pdf") -> None:
+    """An unknown language or format is a page that does not exist, before any query."""
+    if language not in LANGUAGE_NAMES or fmt not in FORMATS:
+        raise Http404
 
 
-def book_json_ld(request, edition: Edition) -> str:
+def _published_version(slug: str, language: str) -> Version:
+    _known(language)
+    return get_object_or_404(_published(), edition__publication__slug=slug,
+                             edition__language=language)
+
+
+def book_json_ld(request, version: Version) -> str:
     """schema.org Book data for search engines and library catalogues."""
+    edition = version.edition
     publication = edition.publication
     data = {
         "@context": "https://schema.org", "@type": "Book",
         "name": edition.printed_title, "inLanguage": edition.language,
-        "isbn": edition.isbn or None, "numberOfPages": edition.page_count,
+        "isbn": edition.isbn or None, "numberOfPages": version.page_count,
         "datePublished": edition.uploaded_at.isoformat() if edition.uploaded_at else None,
         "publisher": {"@type": "Organization", "name": publication.publisher},
         "abstract": getattr(publication, f"abstract_{edition.language}") or None,
@@ -106,7 +122,7 @@ def book_json_ld(request, edition: Edition) -> str:
              "encodingFormat": mime, "url": request.build_absolute_uri(
                  reverse("publications:file", args=[publication.slug, edition.language, fmt]))}
             for fmt, mime in (("pdf", "application/pdf"), ("epub", "application/epub+zip"))
-            if getattr(edition, fmt)],
+            if getattr(version, fmt)],
     }
     if edition.isbn_pdf:
         data["workExample"].append({"@type": "Book", "isbn": edition.isbn_pdf,
@@ -119,55 +135,70 @@ def book_json_ld(request, edition: Edition) -> str:
 def edition_page(request, slug: str, language: str):
     """Laid out as IOM's publications platform: metadata, title, other languages, abstract,
     contents, downloads."""
-    edition = _edition(slug, language)
+    version = _published_version(slug, language)
+    edition = version.edition
     publication = edition.publication
-    others = [e for e in publication.editions.all()
-              if e.pk != edition.pk and e.status == Edition.Status.PUBLISHED]
+    others = [v.edition for v in _published().filter(edition__publication=publication)
+              .exclude(edition=edition).order_by("edition__language")]
     return render(request, "publications/edition.html", {
-        "edition": edition, "publication": publication, "others": others,
+        "edition": edition, "version": version, "publication": publication, "others": others,
         "original_language": LANGUAGE_NAMES[publication.original_language],
         "abstract": getattr(publication, f"abstract_{language}") or "",
-        "contents": table_of_contents(edition.document) if edition.document else [],
-        "json_ld": book_json_ld(request, edition)})
+        "contents": table_of_contents(version.document) if version.document else [],
+        "json_ld": book_json_ld(request, version)})
 
 
 def reading_page(request, slug: str, language: str):
-    edition = _edition(slug, language)
-    if not edition.document:
+    version = _published_version(slug, language)
+    if not version.document:
         raise Http404
-    document = edition.document
+    document = version.document
     for section in document["sections"]:
         for block in section["blocks"]:
             if block["type"] == "figure":
                 block["src"] = reverse("publications:figure", args=[slug, language,
                                                                    block["name"]])
-    return render(request, "publications/read.html", {"edition": edition, "doc": document})
+    return render(request, "publications/read.html", {"edition": version.edition,
+                                                      "doc": document})
+
+
+CONTENT_TYPES = {"pdf": "application/pdf", "epub": "application/epub+zip",
+                 "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                 "html": "text/html; charset=utf-8"}
+
+
+def _file_response(version: Version, fmt: str, filename: str) -> FileResponse:
+    field_file = getattr(version, fmt)
+    if not field_file:
+        raise Http404
+    return FileResponse(field_file.open("rb"), as_attachment=fmt != "html", filename=filename,
+                        content_type=CONTENT_TYPES[fmt])
 
 
 def edition_file(request, slug: str, language: str, fmt: str):
-    """A built file: published editions for everyone, drafts for the secretariat and rapporteurs
-    only (a draft may hold draft key messages)."""
-    if fmt not in FORMATS:
-        raise Http404
-    staff = roles.is_secretariat(request.user) or roles.has_role(request.user, roles.RAPPORTEUR)
-    editions = Edition.objects.select_related("publication")
-    if not staff:
-        editions = editions.filter(status=Edition.Status.PUBLISHED)
-    edition = get_object_or_404(editions, publication__slug=slug, language=language)
-    field_file = getattr(edition, fmt)
-    if not field_file:
-        raise Http404
-    return FileResponse(field_file.open("rb"), as_attachment=fmt != "html",
-                        filename=f"{slug}-{language}.{fmt}",
-                        content_type={"pdf": "application/pdf", "epub": "application/epub+zip",
-                                      "docx": "application/vnd.openxmlformats-officedocument."
-                                              "wordprocessingml.document",
-                                      "html": "text/html; charset=utf-8"}[fmt])
+    """A file of the published version, for everyone."""
+    _known(language, fmt)
+    version = _published_version(slug, language)
+    return _file_response(version, fmt, f"{slug}-{language}.{fmt}")
+
+
+def version_file(request, slug: str, language: str, number: int, fmt: str):
+    """A file of one version: drafts and superseded versions for the secretariat and rapporteurs
+    only (a draft may hold what is not final), the published one for everyone."""
+    _known(language, fmt)
+    versions = Version.objects.select_related("edition__publication")
+    if not (roles.is_secretariat(request.user)
+            or roles.has_role(request.user, roles.RAPPORTEUR)):
+        versions = versions.filter(status=Version.Status.PUBLISHED)
+    version = get_object_or_404(versions, edition__publication__slug=slug,
+                                edition__language=language, number=number)
+    kind = "-review-draft" if version.review else ""
+    return _file_response(version, fmt, f"{slug}-{language}-v{number}{kind}.{fmt}")
 
 
 def figure(request, slug: str, language: str, name: str):
-    edition = _edition(slug, language)
-    for section in edition.document.get("sections", []):
+    version = _published_version(slug, language)
+    for section in version.document.get("sections", []):
         for block in section["blocks"]:
             if block["type"] == "figure" and block["name"] == name:
                 return HttpResponse(block["svg"], content_type="image/svg+xml")
@@ -183,23 +214,25 @@ class CatalogueFeed(Feed):
         return reverse("publications:catalogue")
 
     def items(self):
-        return _published().order_by("-uploaded_at", "-pk")[:50]
+        return _published().order_by("-published_at", "-pk")[:50]
 
     def item_title(self, item):
-        return f"{item.publication.dialogue.series.name} No. {item.publication.dialogue.number}: " \
-               f"{item.printed_title} ({LANGUAGE_NAMES[item.language]})"
+        edition = item.edition
+        dialogue = edition.publication.dialogue
+        return f"{dialogue.series.name} No. {dialogue.number}: {edition.printed_title} " \
+               f"({LANGUAGE_NAMES[edition.language]})"
 
     def item_description(self, item):
-        return getattr(item.publication, f"abstract_{item.language}") or ""
+        return getattr(item.edition.publication, f"abstract_{item.edition.language}") or ""
 
     def item_link(self, item):
-        return item.get_absolute_url()
+        return item.edition.get_absolute_url()
 
     def item_pubdate(self, item):
-        return item.built_at
+        return item.published_at
 
     def item_updateddate(self, item):
-        return item.built_at
+        return item.published_at
 
 
 # The secretariat -----------------------------------------------------------------------------
@@ -211,6 +244,12 @@ class BuildForm(forms.Form):
     formats = forms.MultipleChoiceField(label=gettext_lazy("Formats"),
                                         choices=[(f, f.upper()) for f in FORMATS],
                                         widget=forms.CheckboxSelectMultiple, initial=FORMATS)
+    review = forms.BooleanField(
+        label=gettext_lazy("Review draft"), required=False,
+        help_text=gettext_lazy("Also include the key messages and recommendations that are still "
+                               "drafts, marked “(draft)”, with “Draft for review – not for "
+                               "publication” on every page. A review draft can never be "
+                               "published."))
 
 
 def run_build(job_id: int) -> None:
@@ -226,7 +265,8 @@ def run_build(job_id: int) -> None:
 
     try:
         result = builder.build(job.publication, job.languages.split(","),
-                               job.formats.split(","), job.created_by, progress)
+                               job.formats.split(","), job.created_by, progress,
+                               review=job.review)
     except Exception as error:  # the page must learn of any failure
         BuildJob.objects.filter(pk=job_id).update(status=BuildJob.Status.FAILED,
                                                   message=str(error)[:300],
@@ -235,8 +275,9 @@ def run_build(job_id: int) -> None:
     else:
         BuildJob.objects.filter(pk=job_id).update(
             status=BuildJob.Status.DONE, progress=100, finished_at=timezone.now(),
-            report={"built": {lang: e.page_count for lang, e in result.built.items()},
-                    "missing": result.missing})
+            report={"built": {lang: v.page_count for lang, v in result.built.items()},
+                    "versions": {lang: v.number for lang, v in result.built.items()},
+                    "missing": result.missing, "notices": result.notices})
     finally:
         # This thread's own connection: closed, not left for the pool to find.
         connections.close_all()
@@ -257,15 +298,43 @@ def report_page(request, number: int):
     if request.method == "POST" and form.is_valid():
         job = BuildJob.objects.create(
             publication=publication, languages=",".join(form.cleaned_data["languages"]),
-            formats=",".join(form.cleaned_data["formats"]), created_by=request.user)
+            formats=",".join(form.cleaned_data["formats"]), review=form.cleaned_data["review"],
+            created_by=request.user)
         start_build(job)
         return redirect("publications:report", number=number)
     missing = {code: check(publication, code) for code, _name in LANGUAGES}
     return render(request, "publications/report.html", {
         "dialogue": dialogue, "publication": publication, "form": form,
+        "notices": notices(publication),
         "missing": [(LANGUAGE_NAMES[c], items) for c, items in missing.items()],
-        "editions": publication.editions.all(), "jobs": publication.builds.all()[:5],
+        "editions": _editions_with_versions(publication), "jobs": publication.builds.all()[:5],
         "abbreviations": publication.abbreviations.all()})
+
+
+def _editions_with_versions(publication: Publication) -> list:
+    """Each edition with the versions that matter now: the published one and the drafts."""
+    editions = list(publication.editions.all())
+    current = list(Version.objects.filter(edition__in=editions).exclude(
+        status=Version.Status.SUPERSEDED).order_by("-number"))
+    for edition in editions:
+        edition.current_versions = [v for v in current if v.edition_id == edition.pk]
+    return editions
+
+
+@require_POST
+@roles.secretariat_required
+def publish(request, pk: int):
+    version = get_object_or_404(Version.objects.select_related("edition__publication__dialogue"),
+                                pk=pk)
+    try:
+        services.publish(version, request.user)
+    except services.PublishError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Version %(number)s of the %(language)s edition is published: "
+                                    "the catalogue shows it now.") % {
+            "number": version.number, "language": version.edition.get_language_display()})
+    return redirect("publications:report", number=version.edition.publication.dialogue.number)
 
 
 @roles.secretariat_required
@@ -298,8 +367,11 @@ def abbreviations(request, number: int):
         messages.success(request, _("Abbreviation saved."))
         return redirect("publications:abbreviations", number=number)
     found = {}
-    for edition in publication.editions.exclude(document={}):
-        found[edition.language] = edition.document.get("abbreviations", [])
+    # The newest version of each language: what the last build found.
+    for version in (Version.objects.filter(edition__publication=publication)
+                    .exclude(status=Version.Status.SUPERSEDED).exclude(document={})
+                    .select_related("edition").order_by("number")):
+        found[version.edition.language] = version.document.get("abbreviations", [])
     return render(request, "publications/abbreviations.html", {
         "publication": publication, "form": form, "entries": publication.abbreviations.all(),
         "found": [(LANGUAGE_NAMES[lang], items) for lang, items in found.items()]})

@@ -1,5 +1,6 @@
-"""`idm report build|check`: a dialogue's report in each language and format, with a progress
-bar on a terminal; missing translations are listed field by field, never filled in."""
+"""`idm report build|check|publish`: a dialogue's report in each language and format, with a
+progress bar on a terminal; missing translations are listed field by field, never filled in.
+A build makes a draft version; `publish` puts a language's newest draft before the public."""
 
 import shutil
 import sys
@@ -9,9 +10,12 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from idm.publications import build as builder
-from idm.publications.document import check
-from idm.publications.models import Publication
+from idm.publications import services
+from idm.publications.document import check, notices
+from idm.publications.models import Publication, Version
 from idm.publications.render import FORMATS
+
+ACTOR = "idm report"
 
 
 def _choices(value: str, allowed, what: str) -> list[str]:
@@ -24,15 +28,21 @@ def _choices(value: str, allowed, what: str) -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "Builds a dialogue's report: PDF (Typst), DOCX and EPUB (pandoc), HTML."
+    help = "Builds a dialogue's report: PDF (Typst), DOCX and EPUB (pandoc), HTML; publishes it."
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        for name, text in (("build", "build the report's editions"),
-                           ("check", "list the translations a language lacks")):
+        for name, text in (("build", "build the report's editions as new draft versions"),
+                           ("check", "list the translations a language lacks"),
+                           ("publish", "publish each language's newest draft version")):
             command = sub.add_parser(name, help=text)
             command.add_argument("--dialogue", required=True, type=int, metavar="N")
             command.add_argument("--lang", default="en", help="en,fr,es")
+        for name in ("build", "check"):
+            sub.choices[name].add_argument(
+                "--review-draft", action="store_true", dest="review",
+                help="include draft key messages and recommendations, marked as drafts on "
+                     "every page; a review draft is never published")
         build = sub.choices["build"]
         build.add_argument("--format", default=",".join(FORMATS), dest="formats",
                            help="pdf,docx,epub,html")
@@ -50,15 +60,41 @@ class Command(BaseCommand):
         publication = self._publication(dialogue)
         languages = _choices(lang, ["en", "fr", "es"], "language")
         if action == "check":
-            missing = {language: check(publication, language) for language in languages}
-            for language, items in missing.items():
-                self.stdout.write(f"{language}: {len(items)} missing")
-                for item in items:
-                    self.stdout.write(f"  {item}")
-            if any(missing.values()):
-                raise CommandError("translations are missing")
-            return
+            return self._check(publication, languages, options["review"])
+        if action == "publish":
+            return self._publish(publication, languages)
+        return self._build(publication, languages, options)
+
+    def _check(self, publication: Publication, languages: list[str], review: bool) -> None:
+        for notice in notices(publication, review=review):
+            self.stdout.write(f"warning: {notice}")
+        missing = {language: check(publication, language, review=review)
+                   for language in languages}
+        for language, items in missing.items():
+            self.stdout.write(f"{language}: {len(items)} missing")
+            for item in items:
+                self.stdout.write(f"  {item}")
+        if any(missing.values()):
+            raise CommandError("translations are missing")
+
+    def _publish(self, publication: Publication, languages: list[str]) -> None:
+        for language in languages:
+            draft = Version.objects.filter(
+                edition__publication=publication, edition__language=language,
+                status=Version.Status.DRAFT, review=False).order_by("-number").first()
+            if draft is None:
+                raise CommandError(f"{language}: no draft to publish; build it first "
+                                   f"(idm report build --dialogue "
+                                   f"{publication.dialogue.number} --lang {language})")
+            try:
+                services.publish(draft, ACTOR)
+            except services.PublishError as error:
+                raise CommandError(f"{language}: {error}") from error
+            self.stdout.write(f"{language}: version {draft.number} published")
+
+    def _build(self, publication: Publication, languages: list[str], options: dict) -> None:
         formats = _choices(options["formats"], FORMATS, "format")
+        review = options["review"]
         # A bar on a terminal, nothing in a pipe.
         bar = tqdm(total=100, disable=not sys.stderr.isatty(), file=sys.stderr,
                    bar_format="{l_bar}{bar}| {postfix}")
@@ -69,22 +105,28 @@ class Command(BaseCommand):
             bar.refresh()
 
         try:
-            result = builder.build(publication, languages, formats, "idm report build", progress)
+            result = builder.build(publication, languages, formats, ACTOR, progress,
+                                   review=review)
         finally:
             bar.close()
+        for notice in result.notices:
+            self.stderr.write(f"warning: {notice}")
         output = Path(options["output"]) if options.get("output") else None
         if output:
             output.mkdir(parents=True, exist_ok=True)
-        for language, edition in result.built.items():
+        kind = "review draft (never published)" if review else "draft"
+        for language, version in result.built.items():
+            self.stdout.write(f"{language}: version {version.number}, {kind}")
             for fmt in formats:
-                field_file = getattr(edition, fmt)
+                field_file = getattr(version, fmt)
                 line = f"{language} {fmt.upper():<4} {field_file.path}"
                 if output:
-                    target = output / f"{edition.publication.slug}-{language}.{fmt}"
+                    suffix = "-review-draft" if review else ""
+                    target = output / f"{publication.slug}-{language}{suffix}.{fmt}"
                     shutil.copyfile(field_file.path, target)
                     line = f"{language} {fmt.upper():<4} {target}"
                 if fmt == "pdf":
-                    line += f" ({edition.page_count} pages)"
+                    line += f" ({version.page_count} pages)"
                 self.stdout.write(line)
         for language, items in result.missing.items():
             self.stderr.write(f"{language}: not built, {len(items)} translation(s) missing:")
