@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "idm.core.middleware.DatabaseBusyMiddleware",
+    "idm.core.middleware.NulInAddressMiddleware",
 ]
 
 ROOT_URLCONF = "idm.urls"
@@ -118,7 +120,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # WAL lets the web server read while a command writes; the timeout waits for locks.
     DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
+        # Seconds a write waits for another one (a long import) before the busy page.
+        "timeout": float(os.environ.get("IDM_SQLITE_TIMEOUT", 20)),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
@@ -164,6 +167,16 @@ WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+
+# A Chatham House statement shows its speaker's stakeholder category only when at least this
+# many speakers of its session share it (docs/deliberation.md).
+IDM_CHATHAM_HOUSE_MIN_GROUP = int(os.environ.get("IDM_CHATHAM_HOUSE_MIN_GROUP", 3))
+
+# Uploaded files (participants, agendas, transcripts) and the spreadsheets read from them.
+IDM_IMPORT_MAX_BYTES = int(os.environ.get("IDM_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
+IDM_IMPORT_MAX_ROWS = int(os.environ.get("IDM_IMPORT_MAX_ROWS", 200_000))
+IDM_IMPORT_MAX_COLUMNS = int(os.environ.get("IDM_IMPORT_MAX_COLUMNS", 200))
+IDM_IMPORT_MAX_CELL = int(os.environ.get("IDM_IMPORT_MAX_CELL", 10_000))
 
 IDM_SITE_NAME = os.environ.get("IDM_SITE_NAME", "International Dialogue on Migration")
 # The address participants' private links in e-mails start with.

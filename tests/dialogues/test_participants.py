@@ -202,3 +202,38 @@ def test_check_in_list_counts_and_sorts(population, tmp_path):
     assert f"{approved.count()} approved participants" in text
     families = sorted(approved.values_list("person__family_name", flat=True))
     assert text.index(families[0].upper()) < text.index(families[-1].upper())
+
+
+def _participants_csv(count: int, start: int = 0) -> bytes:
+    lines = ["email,given_name,family_name,category,country,status"]
+    lines += [f"p{n}@example.org,Ana{n},Ruiz{n},academia,CH,approved"
+              for n in range(start, start + count)]
+    return "\n".join(lines).encode()
+
+
+def test_the_import_writes_in_bulk(reference):
+    """The number of queries does not grow with the rows: 10,000 rows take seconds, and the
+    workshop is not locked for minutes (a visitor registering meanwhile waits for it)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from idm.dialogues import services
+
+    workshop = factories.workshop(capacity=None)
+    queries = {}
+    for count, start in ((10, 0), (400, 10)):
+        with CaptureQueriesContext(connection) as captured:
+            services.import_participants(workshop, _participants_csv(count, start), "p.csv",
+                                         "test")
+        queries[count] = len(captured)
+    assert workshop.registrations.count() == 410
+    assert queries[400] < queries[10] + 60, queries
+    # Every registration and person is still audited, one entry each.
+    assert AuditEntry.objects.filter(object_type="dialogues.registration").count() == 410
+    assert AuditEntry.objects.filter(object_type="dialogues.person").count() == 410
+    # Updating them all at once, too.
+    renamed = _participants_csv(400, 10).replace(b",Ana", b",Anna")
+    with CaptureQueriesContext(connection) as captured:
+        result = services.import_participants(workshop, renamed, "p.csv", "test")
+    assert result.updated == 400 and len(captured) < 60 + queries[10]
+    assert Person.objects.get(email="p42@example.org").given_name == "Anna42"

@@ -133,6 +133,43 @@ def test_raising_the_capacity_in_the_admin_promotes(workshop, secretariat_client
     assert dict(statuses(workshop))["c@example.org"] == "pending"
 
 
+def _admin_registration_post(client, url, **values) -> dict:
+    form = client.get(url).context["adminform"].form
+    post = {k: v for k, v in form.initial.items() if v is not None}
+    post.update({"answers": "{}", "language": "en", "role": "participant", **values})
+    return post
+
+
+def test_the_admin_cannot_approve_beyond_the_capacity(workshop, secretariat_client):
+    register(workshop, "a@example.org")
+    register(workshop, "b@example.org")
+    waiting = register(workshop, "c@example.org")
+    url = reverse("admin:dialogues_registration_change", args=[waiting.pk])
+    response = secretariat_client.post(url, _admin_registration_post(
+        secretariat_client, url, status="approved", needs="Wheelchair access"))
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    # The other fields are saved; the status only moves through the actions, as on the pages.
+    assert waiting.needs == "Wheelchair access" and waiting.status == "waitlisted"
+    assert workshop.registrations.filter(status__in=Registration.SEATED).count() == 2
+
+
+def test_a_registration_added_in_the_admin_takes_its_place_in_the_queue(
+        workshop, secretariat_client, django_capture_on_commit_callbacks):
+    register(workshop, "a@example.org")
+    register(workshop, "b@example.org")
+    person = factories.person("Late", email="late@example.org")
+    url = reverse("admin:dialogues_registration_add")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = secretariat_client.post(url, _admin_registration_post(
+            secretariat_client, url, workshop=workshop.pk, person=person.pk,
+            email="late@example.org", category=StakeholderCategory.objects.get(
+                code="academia").pk, status="approved"))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Registration.objects.get(email="late@example.org").status == "waitlisted"
+    assert mail.outbox[-1].subject == "On the waiting list: Test workshop"
+
+
 def test_every_change_is_audited(workshop, secretariat):
     a = register(workshop, "a@example.org")
     services.change_status(a, "approve", secretariat)
@@ -198,6 +235,7 @@ def test_closed_and_invitation_only_registration(client, workshop):
     workshop.save()
     assert client.get(url).status_code == 403
     assert client.get(url, {"invitation": "guess"}).status_code == 403
+    assert client.get(url, {"invitation": "été😀"}).status_code == 403
     invited = f"{url}?invitation={workshop.invitation_code}"
     assert client.get(invited).status_code == 200
     client.post(invited, form_data())

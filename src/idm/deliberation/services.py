@@ -134,9 +134,8 @@ def _tag_names(statement: Statement) -> list[str]:
 
 
 def delete_statement(statement: Statement, actor) -> None:
-    with transaction.atomic():
-        search.remove(SEARCH_KIND, statement.pk)
-        core_services.delete(statement, actor)
+    # Its search entry goes through the post_delete signal (apps.py), as in any cascade.
+    core_services.delete(statement, actor)
 
 
 # Transcripts ------------------------------------------------------------------------------------

@@ -3,15 +3,17 @@
 from datetime import datetime
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
+from idm.core import roles
 from idm.core.admin import AuditedAdmin, AuditedAdminMixin
 from idm.dialogues import services
 from idm.dialogues.agenda import zone_label
 from idm.dialogues.models import (
     Dialogue,
+    IdentityChange,
     Organization,
     Person,
     Registration,
@@ -74,8 +76,20 @@ class RegistrationAdmin(AuditedAdminMixin, admin.ModelAdmin):
                      "proposed_organization"]
     list_select_related = ["person", "workshop", "category", "country"]
     autocomplete_fields = ["person", "organization", "country"]
-    readonly_fields = ["token", "created_at", "status_changed_at"]
+    # The status changes only through the actions, which keep the capacity, move the waiting
+    # list and send the e-mails; a new registration gets its status from the places left.
+    readonly_fields = ["status", "token", "created_at", "status_changed_at"]
     actions = ["approve", "reject", "promote"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        try:
+            services.add_registration(obj, request.user)
+        except services.RegistrationError as error:
+            # The form checked the e-mail; another registration came in meanwhile.
+            self.message_user(request, str(error), messages.ERROR)
 
     def _change(self, request, queryset, action: str):
         done, refused = services.change_many(queryset, action, request.user)
@@ -93,6 +107,45 @@ class RegistrationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Promote the selected registrations from the waiting list"))
     def promote(self, request, queryset):
         self._change(request, queryset, "promote")
+
+
+@admin.register(IdentityChange)
+class IdentityChangeAdmin(admin.ModelAdmin):
+    """Read-only: a change is accepted or refused, never edited (see Names to review)."""
+
+    list_display = ["person", "proposed_name", "status", "registration", "created_at",
+                    "decided_by", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["person__family_name", "person__given_name", "family_name", "given_name",
+                     "person__email"]
+    list_select_related = ["person", "registration__workshop", "decided_by"]
+    actions = ["accept", "refuse"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_decide_permission(self, request):
+        return roles.is_secretariat(request.user)
+
+    def _decide(self, request, queryset, decide):
+        refused = []
+        for change in queryset:
+            try:
+                decide(change, request.user)
+            except services.RegistrationError as error:
+                refused.append(f"{change}: {error}")
+        self.message_user(request, "; ".join(refused) or _("Done."))
+
+    @admin.action(description=_("Accept: rename the person"), permissions=["decide"])
+    def accept(self, request, queryset):
+        self._decide(request, queryset, services.accept_identity_change)
+
+    @admin.action(description=_("Refuse: keep the record"), permissions=["decide"])
+    def refuse(self, request, queryset):
+        self._decide(request, queryset, services.refuse_identity_change)
 
 
 class SessionForm(forms.ModelForm):

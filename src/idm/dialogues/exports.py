@@ -37,6 +37,8 @@ AGENDA_COLUMNS: list[tuple[str, str]] = [
     ("first_day", "First day of the workshop, YYYY-MM-DD"),
     ("last_day", "Last day of the workshop, YYYY-MM-DD"),
     ("session", "Session number within the workshop: rows with the same number are one session"),
+    ("session_id", "idm's id of the session, as the export writes it; empty for a new session. "
+                   "Replacing an agenda updates the session with this id in place"),
     ("date", "Day of the session, YYYY-MM-DD"),
     ("start", "Start, HH:MM in the workshop's time zone"),
     ("end", "End, HH:MM in the workshop's time zone"),
@@ -74,7 +76,8 @@ def agenda_rows(workshop: Workshop) -> list[dict]:
     for number, session in enumerate(sessions_with_speakers(workshop), start=1):
         start, end = workshop.local(session.start), workshop.local(session.end)
         session_columns = {
-            "session": number, "date": start.date(), "start": start.time().replace(tzinfo=None),
+            "session": number, "session_id": session.pk, "date": start.date(),
+            "start": start.time().replace(tzinfo=None),
             "end": end.time().replace(tzinfo=None), "kind": session.kind, "room": session.room,
             "illustrative": session.illustrative, "source_note": session.source_note,
         }

@@ -41,7 +41,8 @@ class RegistrationForm(forms.Form):
     role = forms.ChoiceField(label=_("I would like to take part as"),
                              choices=[(r.value, r.label) for r in WISHED_ROLES])
     needs = forms.CharField(label=_("Accessibility or interpretation needs (optional)"),
-                            required=False, widget=forms.Textarea(attrs={"rows": 3}))
+                            required=False, max_length=2000,
+                            widget=forms.Textarea(attrs={"rows": 3}))
     consent_public = forms.BooleanField(
         label=_("List my name, organization and country in the public list of participants"),
         required=False)

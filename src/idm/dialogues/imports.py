@@ -16,6 +16,7 @@ from idm.core.spreadsheets import (
     parse_time,
     parse_yes,
     read_table,
+    shown,
     text,
 )
 from idm.dialogues.exports import COLUMN_NAMES, LANGUAGES
@@ -25,7 +26,8 @@ WORKSHOP_COLUMNS = ["workshop_title_en", "workshop_title_fr", "workshop_title_es
                     "workshop_city_en", "workshop_city_fr", "workshop_city_es",
                     "workshop_venue_en", "workshop_venue_fr", "workshop_venue_es",
                     "time_zone", "first_day", "last_day"]
-SESSION_COLUMNS = ["date", "start", "end", "kind", "room", *[f"title_{lang}" for lang in LANGUAGES],
+SESSION_COLUMNS = ["session_id", "date", "start", "end", "kind", "room",
+                   *[f"title_{lang}" for lang in LANGUAGES],
                    *[f"description_{lang}" for lang in LANGUAGES], "illustrative", "source_note"]
 SPEAKER_COLUMNS = [name for name in COLUMN_NAMES
                    if name not in WORKSHOP_COLUMNS + SESSION_COLUMNS + ["workshop", "session"]]
@@ -54,7 +56,16 @@ class WorkshopPlan:
     sessions: dict[str, SessionPlan] = field(default_factory=dict)
 
 
+def parse_session_id(value) -> int:
+    raw = text(value)
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        raise ValueError(_("'%(value)s' is not a session id: leave it as the export wrote it, "
+                           "or empty for a new session.") % {"value": shown(raw)})
+    return int(raw)
+
+
 PARSERS = {
+    "session_id": parse_session_id,
     "first_day": parse_date, "last_day": parse_date, "date": parse_date,
     "start": parse_time, "end": parse_time,
     "illustrative": parse_yes, "speaker_fictional": parse_yes, "organization_fictional": parse_yes,
@@ -84,7 +95,7 @@ def _merge(row: int, known: dict, new: dict, first_row: int, what: str,
         elif known[column] != value and value not in ("", False):
             errors.append(RowError(row, column, _(
                 "'%(value)s' differs from row %(first)s for the same %(what)s.") % {
-                "value": value, "first": first_row, "what": what}))
+                "value": shown(value), "first": first_row, "what": what}))
 
 
 # The plan ------------------------------------------------------------------------------------

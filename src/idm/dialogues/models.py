@@ -5,7 +5,8 @@ import zoneinfo
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -184,6 +185,26 @@ class Session(models.Model):
         return self.title
 
     def clean(self):
+        errors = self.time_errors()
+        if not errors and self.room.strip() and self.workshop_id:
+            clash = self.room_clash()
+            if clash:
+                local = self.workshop.local
+                errors["room"] = _(
+                    "%(room)s is already used from %(start)s to %(end)s by “%(title)s”.") % {
+                    "room": self.room, "start": f"{local(clash.start):%H:%M}",
+                    "end": f"{local(clash.end):%H:%M}", "title": clash.title}
+        if errors:
+            raise ValidationError(errors)
+
+    def room_clash(self) -> "Session | None":
+        return (Session.objects.filter(workshop_id=self.workshop_id,
+                                       room__iexact=self.room.strip(),
+                                       start__lt=self.end, end__gt=self.start)
+                .exclude(pk=self.pk).first())
+
+    def time_errors(self) -> dict:
+        """The times' own faults: an end before the start, a day outside the workshop's."""
         errors = {}
         if self.start and self.end and self.end <= self.start:
             errors["end"] = _("The session ends before it starts.")
@@ -195,20 +216,7 @@ class Session(models.Model):
                 errors["start"] = _(
                     "The session falls outside the workshop's days (%(first)s to %(last)s).") % {
                     "first": workshop.first_day.isoformat(), "last": workshop.last_day.isoformat()}
-        if not errors and self.room.strip() and self.workshop_id:
-            clash = (
-                Session.objects.filter(workshop_id=self.workshop_id, room__iexact=self.room.strip(),
-                                       start__lt=self.end, end__gt=self.start)
-                .exclude(pk=self.pk).first()
-            )
-            if clash:
-                local = self.workshop.local
-                errors["room"] = _(
-                    "%(room)s is already used from %(start)s to %(end)s by “%(title)s”.") % {
-                    "room": self.room, "start": f"{local(clash.start):%H:%M}",
-                    "end": f"{local(clash.end):%H:%M}", "title": clash.title}
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
     @cached_property
     def local_start(self) -> datetime:
@@ -465,3 +473,67 @@ class Registration(models.Model):
     @property
     def organization_name(self) -> str:
         return self.organization.name if self.organization else self.proposed_organization
+
+    @property
+    def registered_name(self) -> str:
+        """The name as the participant typed it: the person's, unless it differed from the
+        record (then an identity change holds it, whatever the secretariat decided)."""
+        try:
+            return self.identity_change.proposed_name
+        except ObjectDoesNotExist:
+            return self.person.full_name
+
+
+class IdentityChange(models.Model):
+    """A person's name as someone typed it on a public form, when it differs from the record.
+
+    The public form never changes a person (a stranger could rename a speaker); the secretariat
+    accepts the change, which then renames the person everywhere, or refuses it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("To review")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn with the registration")
+
+    # The fields a public form may propose; the person's title and organization are never
+    # among them (they are the agenda's, as they were at the time).
+    FIELDS = ("honorific", "given_name", "family_name", "gender")
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE,
+                               related_name="identity_changes")
+    registration = models.OneToOneField(Registration, verbose_name=_("registration"), null=True,
+                                        blank=True, on_delete=models.CASCADE,
+                                        related_name="identity_change")
+    honorific = models.CharField(_("honorific"), max_length=40, blank=True)
+    given_name = models.CharField(_("given name"), max_length=100, blank=True)
+    family_name = models.CharField(_("family name"), max_length=100, blank=True)
+    gender = models.CharField(_("gender"), max_length=12, choices=Person.Gender.choices,
+                              blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.PENDING, db_index=True)
+    created_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"),
+                                   null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("identity change")
+        verbose_name_plural = _("identity changes")
+
+    def __str__(self):
+        return f"{self.person} → {self.proposed_name}"
+
+    @property
+    def proposed_name(self) -> str:
+        return " ".join(part for part in (self.honorific, self.given_name, self.family_name)
+                        if part)
+
+    def differences(self) -> list[tuple[str, str, str]]:
+        """(field label, on record, proposed) for each field the change would alter."""
+        return [(str(Person._meta.get_field(name).verbose_name), getattr(self.person, name),
+                 getattr(self, name)) for name in self.FIELDS
+                if getattr(self, name) and getattr(self, name) != getattr(self.person, name)]

@@ -11,6 +11,7 @@ from idm.core.spreadsheets import (
     parse_columns,
     parse_yes,
     read_table,
+    shown,
     text,
     write_csv,
     write_xlsx,
@@ -104,7 +105,7 @@ def read_participants(content: bytes, name: str, workshop: Workshop) -> list[Par
         email = parsed.get("email", "")
         if "@" not in email:
             errors.append(RowError(row, "email", _("'%(value)s' is not an e-mail address.") % {
-                "value": email}))
+                "value": shown(email)}))
             continue
         if email not in plans:
             plans[email] = ParticipantPlan(row=row, values=parsed, rows=[row])
@@ -117,7 +118,7 @@ def read_participants(content: bytes, name: str, workshop: Workshop) -> list[Par
             elif plan.values[column] != value:
                 errors.append(RowError(row, column, _(
                     "'%(value)s' differs from row %(first)s for the same e-mail.") % {
-                    "value": value, "first": plan.row}))
+                    "value": shown(value), "first": plan.row}))
     for plan in plans.values():
         if "family_name" not in plan.values:
             errors.append(RowError(plan.row, "family_name", _("A family name is needed.")))

@@ -13,10 +13,11 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from idm.core import roles
-from idm.core.spreadsheets import CONTENT_TYPES, ImportFileError
+from idm.core.identifiers import is_id
+from idm.core.spreadsheets import CONTENT_TYPES, ImportFileError, read_upload
 from idm.dialogues import badges, participant_files, services, statistics
 from idm.dialogues.forms import RegistrationFilterForm, RegistrationForm
-from idm.dialogues.models import Dialogue, Registration, Workshop
+from idm.dialogues.models import Dialogue, IdentityChange, Registration, Workshop
 
 PAGE_SIZE = 100
 
@@ -34,8 +35,9 @@ def register(request, slug: str):
     if workshop.registration == Workshop.Registration.CLOSED:
         return render(request, "dialogues/register_closed.html", context)
     invitation = request.GET.get("invitation", "")
+    # As bytes: compare_digest refuses a str that is not ASCII, and a link may carry anything.
     if workshop.registration == Workshop.Registration.INVITATION and not secrets.compare_digest(
-            invitation, workshop.invitation_code):
+            invitation.encode(), workshop.invitation_code.encode()):
         return render(request, "dialogues/register_closed.html",
                       {**context, "by_invitation": True}, status=403)
     form = RegistrationForm(request.POST or None, workshop=workshop)
@@ -114,7 +116,8 @@ def registrations(request, slug: str):
         if action not in dict(BULK_ACTIONS):
             messages.error(request, _("Choose an action."))
         else:
-            chosen = workshop.registrations.filter(pk__in=request.POST.getlist("selected"))
+            chosen = workshop.registrations.filter(
+                pk__in=[v for v in request.POST.getlist("selected") if is_id(v)])
             done, refused = services.change_many(chosen, action, request.user)
             messages.success(request, ngettext("%(count)s registration changed.",
                                                "%(count)s registrations changed.",
@@ -123,7 +126,8 @@ def registrations(request, slug: str):
                 messages.warning(request, refusal)
         return redirect(request.get_full_path())
     filters, chosen = _filtered(workshop, request)
-    chosen = chosen.select_related("person", "organization", "category", "country").order_by(
+    chosen = chosen.select_related("person", "organization", "category", "country",
+                                   "identity_change").order_by(
         "created_at", "id")
     page = Paginator(chosen, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = {s: 0 for s in Registration.Status.values}
@@ -139,6 +143,35 @@ def registrations(request, slug: str):
             reverse("dialogues:register", args=[workshop.slug])
             + f"?invitation={workshop.invitation_code}"),
     })
+
+
+@roles.secretariat_required
+def identity_changes(request):
+    """Names typed on registration forms that differ from the person on record: the
+    secretariat accepts (the person is renamed everywhere) or refuses each."""
+    if request.method == "POST":
+        decide = {"accept": services.accept_identity_change,
+                  "refuse": services.refuse_identity_change}.get(request.POST.get("action", ""))
+        chosen = IdentityChange.objects.filter(
+            pk__in=[v for v in request.POST.getlist("selected") if is_id(v)])
+        if decide is None or not chosen:
+            messages.error(request, _("Choose one or more changes and an action."))
+        for change in chosen:
+            try:
+                decide(change, request.user)
+            except services.RegistrationError as error:
+                messages.warning(request, f"{change}: {error}")
+        if decide is not None and chosen:
+            messages.success(request, _("Done."))
+        return redirect("dialogues:identity-changes")
+    pending = (IdentityChange.objects.filter(status=IdentityChange.Status.PENDING)
+               .select_related("person", "registration__workshop")
+               .annotate(sessions=Count("person__session_roles", distinct=True))
+               .order_by("created_at", "id"))
+    page = Paginator(pending, PAGE_SIZE).get_page(request.GET.get("page"))
+    decided = (IdentityChange.objects.exclude(status=IdentityChange.Status.PENDING)
+               .select_related("person", "decided_by").order_by("-decided_at", "-id")[:20])
+    return render(request, "dialogues/identity_changes.html", {"page": page, "decided": decided})
 
 
 @roles.secretariat_required
@@ -166,7 +199,7 @@ def participants_import(request, slug: str):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = services.import_participants(workshop, upload.read(), upload.name,
+            result = services.import_participants(workshop, read_upload(upload), upload.name,
                                                   request.user)
         except ImportFileError as error:
             errors, status = error.errors, 400
@@ -224,6 +257,8 @@ def _scope(kind: str, key: str):
         workshop = _workshop(key)
         return workshop, statistics.for_workshop(workshop), workshop.title
     if kind == "dialogue":
+        if not key.isascii() or not key.isdigit():
+            raise Http404
         dialogue = get_object_or_404(Dialogue, number=int(key))
         return dialogue, statistics.for_dialogue(dialogue), dialogue.theme
     raise Http404

@@ -26,6 +26,8 @@ urlpatterns += [
          name="registration"),
     path("manage/workshops/<slug:slug>/registrations/", participant_views.registrations,
          name="registrations"),
+    path("manage/identity-changes/", participant_views.identity_changes,
+         name="identity-changes"),
     path("manage/workshops/<slug:slug>/participants.<str:fmt>", participant_views.participants_file,
          name="participants-file"),
     path("manage/workshops/<slug:slug>/participants/import/",

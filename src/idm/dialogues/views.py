@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext_lazy, ngettext
 
 from idm.core import roles
-from idm.core.spreadsheets import ImportFileError
+from idm.core.spreadsheets import ImportFileError, read_upload
 from idm.dialogues import exports, services
 from idm.dialogues.agenda import agenda_days, zone_label
-from idm.dialogues.models import Dialogue, SessionRole, Workshop
+from idm.dialogues.models import Dialogue, IdentityChange, SessionRole, Workshop
 
 PUBLIC_FORMATS = ("ics", "pdf")
 SECRETARIAT_FORMATS = ("csv", "xlsx")
@@ -100,13 +100,21 @@ def agenda_file(request, slug: str, fmt: str):
 class AgendaImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Agenda file (CSV or XLSX)"))
     replace = forms.BooleanField(
-        label=gettext_lazy("Replace the sessions of workshops that already have an agenda"),
-        required=False)
+        label=gettext_lazy("Update the agenda of workshops that already have one"),
+        help_text=gettext_lazy("Sessions are matched by their session_id (or start and title) "
+                               "and keep their statements; sessions the file no longer has are "
+                               "deleted."), required=False)
+    delete_with_statements = forms.BooleanField(
+        label=gettext_lazy("Also delete sessions the file no longer has when they have "
+                           "statements, with their statements"), required=False)
 
 
 @roles.secretariat_required
 def manage(request):
-    return render(request, "dialogues/manage.html", {"dialogues": _dialogues()})
+    return render(request, "dialogues/manage.html", {
+        "dialogues": _dialogues(),
+        "names_to_review": IdentityChange.objects.filter(
+            status=IdentityChange.Status.PENDING).count()})
 
 
 @roles.secretariat_required
@@ -118,8 +126,10 @@ def agenda_import(request, number: int):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = services.import_agenda(dialogue, upload.read(), upload.name, request.user,
-                                            replace=form.cleaned_data["replace"])
+            result = services.import_agenda(
+                dialogue, read_upload(upload), upload.name, request.user,
+                replace=form.cleaned_data["replace"],
+                delete_with_statements=form.cleaned_data["delete_with_statements"])
         except ImportFileError as error:
             errors = error.errors
             status = 400
@@ -131,6 +141,11 @@ def agenda_import(request, number: int):
                 "workshops.", result.workshops) % {
                 "sessions": result.sessions, "speakers": result.speakers,
                 "workshops": result.workshops})
+            if result.sessions_deleted:
+                messages.warning(request, ngettext(
+                    "%(count)s session the file no longer has was deleted.",
+                    "%(count)s sessions the file no longer has were deleted.",
+                    result.sessions_deleted) % {"count": result.sessions_deleted})
             return redirect("dialogues:dialogue", number=dialogue.number)
     elif request.method == "POST":
         status = 400

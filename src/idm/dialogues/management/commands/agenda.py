@@ -26,7 +26,12 @@ class Command(BaseCommand):
         imp.add_argument("--dialogue", required=True, type=int, metavar="N")
         imp.add_argument("file", metavar="FILE")
         imp.add_argument("--replace", action="store_true",
-                         help="replace the sessions of workshops that already have an agenda")
+                         help="update the agenda of workshops that already have one: sessions "
+                              "are matched by session_id (or start and title) and kept")
+        imp.add_argument("--delete-sessions-with-statements", action="store_true",
+                         dest="delete_with_statements",
+                         help="with --replace, also delete sessions the file no longer has when "
+                              "they have statements (the statements go with them)")
         imp.add_argument("--format", choices=["text", "json"], default="text", dest="out")
         template = sub.add_parser("template", help="write an empty agenda file with its columns")
         template.add_argument("--format", choices=["csv", "xlsx"], default="xlsx", dest="fmt")
@@ -45,16 +50,23 @@ class Command(BaseCommand):
         write_output(self, exports.template(fmt), output, f"agenda-template.{fmt}",
                      text=fmt in TEXT_FORMATS)
 
-    def handle_import(self, dialogue, file, replace, out, **options):
+    def handle_import(self, dialogue, file, replace, delete_with_statements, out, **options):
         found = Dialogue.objects.filter(number=dialogue).first()
         if found is None:
             raise CommandError(f"no dialogue No. {dialogue}; create it first (idm admin or "
                                "the Manage page)")
         content, name = read_input(file)
-        run_import(self, lambda: services.import_agenda(found, content, name, "idm agenda import",
-                                                        replace=replace), name, out,
-                   lambda result: (
-                       f"imported {result.sessions} sessions and {result.speakers} speakers "
-                       f"into {result.workshops} workshop(s) of dialogue No. {found.number}; "
-                       f"{result.people_created} new people, {result.organizations_created} new "
-                       "organizations"))
+        run_import(self, lambda: services.import_agenda(
+            found, content, name, "idm agenda import", replace=replace,
+            delete_with_statements=delete_with_statements), name, out, _summary)
+
+
+def _summary(result) -> str:
+    line = (f"imported {result.sessions} sessions ({result.sessions_kept} of them kept and "
+            f"updated) and {result.speakers} speakers into {result.workshops} workshop(s); "
+            f"{result.people_created} new people, {result.organizations_created} new "
+            f"organizations; {result.sessions_deleted} sessions deleted")
+    if result.deleted_with_sessions:
+        line += " with " + ", ".join(f"{count} {name}" for name, count in
+                                     result.deleted_with_sessions.items())
+    return line
