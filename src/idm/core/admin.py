@@ -40,6 +40,19 @@ class AuditedAdmin(AuditedAdminMixin, TranslationAdmin):
     """An audited admin for a model with fields in English, French and Spanish."""
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records that only a service writes (the audit log, builds, decisions): to look at."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(GcmObjective)
 class GcmObjectiveAdmin(AuditedAdmin):
     list_display = ["number", "short_title", "title"]
@@ -72,18 +85,9 @@ class CountryAdmin(AuditedAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor_name", "action", "object_type", "object_repr"]
     list_filter = ["action", "object_type"]
     search_fields = ["object_repr", "actor_name", "object_id"]
     date_hierarchy = "at"
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
 from idm.core import roles
-from idm.core.admin import AuditedAdmin, AuditedAdminMixin
+from idm.core.admin import AuditedAdmin, AuditedAdminMixin, ReadOnlyAdmin
 from idm.dialogues import services
 from idm.dialogues.agenda import zone_label
 from idm.dialogues.models import (
@@ -110,8 +110,8 @@ class RegistrationAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(IdentityChange)
-class IdentityChangeAdmin(admin.ModelAdmin):
-    """Read-only: a change is accepted or refused, never edited (see Names to review)."""
+class IdentityChangeAdmin(ReadOnlyAdmin):
+    """A change is accepted or refused, never edited (see Names to review)."""
 
     list_display = ["person", "proposed_name", "status", "registration", "created_at",
                     "decided_by", "decided_at"]
@@ -120,12 +120,6 @@ class IdentityChangeAdmin(admin.ModelAdmin):
                      "person__email"]
     list_select_related = ["person", "registration__workshop", "decided_by"]
     actions = ["accept", "refuse"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_decide_permission(self, request):
         return roles.is_secretariat(request.user)

@@ -3,7 +3,7 @@ never changed here: builds make them and the report page publishes them."""
 
 from django.contrib import admin
 
-from idm.core.admin import AuditedAdmin, AuditedAdminMixin
+from idm.core.admin import AuditedAdmin, AuditedAdminMixin, ReadOnlyAdmin
 from idm.publications.models import AbbreviationEntry, BuildJob, Edition, Publication, Version
 
 
@@ -30,20 +30,11 @@ class EditionAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Version)
-class VersionAdmin(admin.ModelAdmin):
+class VersionAdmin(ReadOnlyAdmin):
     list_display = ["edition", "number", "review", "status", "built_at", "built_by",
                     "published_at", "page_count"]
     list_filter = ["status", "review", "edition__language"]
     readonly_fields = [f.name for f in Version._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AbbreviationEntry)
