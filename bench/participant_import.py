@@ -50,7 +50,7 @@ def run(engine: str, rows: int) -> None:
     from django.db import connections
 
     from idm.core.models import StakeholderCategory
-    from idm.dialogues import services
+    from idm.dialogues import participants
     from idm.dialogues.models import Dialogue, Person, Registration, Series, Workshop
 
     series = Series.objects.create(slug="bench", name_en="Bench")
@@ -74,7 +74,7 @@ def run(engine: str, rows: int) -> None:
             time.sleep(0.3)  # once the import holds the database
             start = time.perf_counter()
             try:
-                services.register(target, services.RegistrationData(
+                participants.register(target, participants.RegistrationData(
                     email=f"visitor{run_number}@example.org", family_name="Visitor",
                     category=category))
                 waited["seconds"] = time.perf_counter() - start
@@ -86,7 +86,7 @@ def run(engine: str, rows: int) -> None:
         thread = threading.Thread(target=visitor)
         thread.start()
         start = time.perf_counter()
-        result = services.import_participants(target, content, "bench.csv", "bench")
+        result = participants.import_participants(target, content, "bench.csv", "bench")
         idm_times.append(time.perf_counter() - start)
         thread.join()
         assert result.created == rows

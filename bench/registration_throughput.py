@@ -21,7 +21,7 @@ def main():
     from django.db import connections
 
     from idm.core.models import StakeholderCategory
-    from idm.dialogues import services
+    from idm.dialogues import participants
     from idm.dialogues.models import Dialogue, Person, Registration, Series, Workshop
 
     series = Series.objects.create(slug="bench", name_en="Bench")
@@ -52,8 +52,8 @@ def main():
         return time.perf_counter() - start
 
     guarded = workshop("idm", capacity=total // 2)
-    idm_seconds = run(lambda email: services.register(
-        guarded, services.RegistrationData(email=email, family_name="Bench", category=category)))
+    idm_seconds = run(lambda email: participants.register(
+        guarded, participants.RegistrationData(email=email, family_name="Bench", category=category)))
 
     plain = workshop("plain", capacity=total // 2)
 

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection, connections
 
 from idm.core.models import StakeholderCategory
-from idm.dialogues import services
+from idm.dialogues import participants
 from idm.dialogues.models import Person, Registration, Workshop
 from tests.dialogues import factories
 
@@ -33,10 +33,10 @@ def test_concurrent_registrations_never_exceed_capacity_nor_repeat_an_email(refe
     def attempt(email):
         start.wait()
         try:
-            services.register(workshop, services.RegistrationData(
+            participants.register(workshop, participants.RegistrationData(
                 email=email, family_name="Tester", category=category))
             return "registered"
-        except services.RegistrationError:
+        except participants.RegistrationError:
             return "refused"
         finally:
             connections.close_all()

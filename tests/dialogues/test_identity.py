@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from idm.core.models import AuditEntry, Country, StakeholderCategory
 from idm.deliberation.models import Statement
-from idm.dialogues import services
+from idm.dialogues import participants
 from idm.dialogues.models import IdentityChange, Person, Registration, SessionRole, Workshop
 from tests.dialogues import factories
 
@@ -114,8 +114,8 @@ def test_the_secretariat_accepts_or_refuses(client, speaker, secretariat_client)
     assert (first.status, second.status) == ("accepted", "refused")
     assert first.decided_by.username == "sec"
     # A decided change stays decided.
-    with pytest.raises(services.RegistrationError, match="already refused"):
-        services.accept_identity_change(second, "test")
+    with pytest.raises(participants.RegistrationError, match="already refused"):
+        participants.accept_identity_change(second, "test")
     assert AuditEntry.objects.filter(object_type="dialogues.person", action="update",
                                      actor_name="sec").count() == 1
 

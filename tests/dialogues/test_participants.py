@@ -217,13 +217,13 @@ def test_the_import_writes_in_bulk(reference):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from idm.dialogues import services
+    from idm.dialogues import participants
 
     workshop = factories.workshop(capacity=None)
     queries = {}
     for count, start in ((10, 0), (400, 10)):
         with CaptureQueriesContext(connection) as captured:
-            services.import_participants(workshop, _participants_csv(count, start), "p.csv",
+            participants.import_participants(workshop, _participants_csv(count, start), "p.csv",
                                          "test")
         queries[count] = len(captured)
     assert workshop.registrations.count() == 410
@@ -234,6 +234,6 @@ def test_the_import_writes_in_bulk(reference):
     # Updating them all at once, too.
     renamed = _participants_csv(400, 10).replace(b",Ana", b",Anna")
     with CaptureQueriesContext(connection) as captured:
-        result = services.import_participants(workshop, renamed, "p.csv", "test")
+        result = participants.import_participants(workshop, renamed, "p.csv", "test")
     assert result.updated == 400 and len(captured) < 60 + queries[10]
     assert Person.objects.get(email="p42@example.org").given_name == "Anna42"

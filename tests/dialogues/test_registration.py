@@ -7,9 +7,9 @@ from django.core import mail
 from django.urls import reverse
 
 from idm.core.models import AuditEntry, Country, StakeholderCategory
-from idm.dialogues import services
+from idm.dialogues import participants
 from idm.dialogues.models import Registration, RegistrationQuestion, Workshop
-from idm.dialogues.services import RegistrationData, RegistrationError
+from idm.dialogues.participants import RegistrationData, RegistrationError
 from tests.dialogues import factories
 
 pytestmark = pytest.mark.integration
@@ -33,7 +33,7 @@ def statuses(workshop):
 
 
 def register(workshop, email, **values):
-    return services.register(workshop, data(email, **values))
+    return participants.register(workshop, data(email, **values))
 
 
 def test_places_then_waiting_list(workshop, django_capture_on_commit_callbacks):
@@ -88,7 +88,7 @@ def test_withdrawal_promotes_the_first_waitlisted(workshop, django_capture_on_co
     register(workshop, "c@example.org")
     register(workshop, "d@example.org")
     with django_capture_on_commit_callbacks(execute=True):
-        services.change_status(a, "withdraw", "participant (private link)")
+        participants.change_status(a, "withdraw", "participant (private link)")
     assert statuses(workshop) == [("a@example.org", "withdrawn"), ("b@example.org", "pending"),
                                   ("c@example.org", "pending"), ("d@example.org", "waitlisted")]
     assert [(m.to[0], m.subject) for m in mail.outbox] == [
@@ -100,7 +100,7 @@ def test_rejection_frees_a_place_too(workshop):
     register(workshop, "a@example.org")
     b = register(workshop, "b@example.org")
     register(workshop, "c@example.org")
-    services.change_status(b, "reject", None)
+    participants.change_status(b, "reject", None)
     assert dict(statuses(workshop))["c@example.org"] == "pending"
 
 
@@ -109,14 +109,14 @@ def test_approving_beyond_capacity_is_refused_with_a_reason(workshop):
     register(workshop, "b@example.org")
     waiting = register(workshop, "c@example.org")
     with pytest.raises(RegistrationError, match="no free place: the capacity of 2 is reached"):
-        services.change_status(waiting, "approve", None)
+        participants.change_status(waiting, "approve", None)
 
 
 def test_a_withdrawn_registration_cannot_be_approved(workshop):
     a = register(workshop, "a@example.org")
-    services.change_status(a, "withdraw", None)
+    participants.change_status(a, "withdraw", None)
     with pytest.raises(RegistrationError, match="cannot approve a registration that is withdrawn"):
-        services.change_status(a, "approve", None)
+        participants.change_status(a, "approve", None)
 
 
 def test_raising_the_capacity_in_the_admin_promotes(workshop, secretariat_client):
@@ -172,7 +172,7 @@ def test_a_registration_added_in_the_admin_takes_its_place_in_the_queue(
 
 def test_every_change_is_audited(workshop, secretariat):
     a = register(workshop, "a@example.org")
-    services.change_status(a, "approve", secretariat)
+    participants.change_status(a, "approve", secretariat)
     entries = AuditEntry.objects.filter(object_type="dialogues.registration").order_by("id")
     assert [(e.action, e.actor_name) for e in entries] == [
         ("create", "registration form"), ("update", "sec")]

@@ -23,6 +23,5 @@ def site(request):
         "site_name": settings.IDM_SITE_NAME,
         "site_languages": languages,
         "is_secretariat": roles.is_secretariat(request.user),
-        "is_staff": roles.is_secretariat(request.user)
-        or roles.has_role(request.user, roles.RAPPORTEUR),
+        "is_staff": roles.is_staff(request.user),
     }

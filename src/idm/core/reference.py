@@ -5,9 +5,12 @@ from pathlib import Path
 
 from django.apps import apps as global_apps
 from django.db import transaction
+from django.utils.translation import gettext as _
+
+from idm.core.languages import LANGUAGES
+from idm.core.spreadsheets import shown
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-LANGUAGES = ("en", "fr", "es")
 
 
 def read_rows(name: str) -> list[dict]:
@@ -76,3 +79,29 @@ def load_reference_data(apps=global_apps) -> dict[str, int]:
 
 def reference_data_loaded() -> bool:
     return global_apps.get_model("core", "Country").objects.exists()
+
+
+class ReferenceLookup:
+    """Stakeholder categories by code and countries by ISO code, read once for a whole file;
+    each finder raises ValueError with the message the file's user needs."""
+
+    def __init__(self):
+        from idm.core.models import Country, StakeholderCategory
+
+        self.categories = {c.code: c for c in StakeholderCategory.objects.all()}
+        self.countries = {c.iso2: c for c in Country.objects.all()}
+
+    def category(self, code: str):
+        try:
+            return self.categories[code]
+        except KeyError:
+            raise ValueError(_("'%(value)s' is not a stakeholder category; use one of: "
+                               "%(codes)s.") % {"value": shown(code),
+                                                "codes": ", ".join(self.categories)}) from None
+
+    def country(self, code: str):
+        try:
+            return self.countries[code]
+        except KeyError:
+            raise ValueError(_("'%(code)s' is not an ISO country code.") % {
+                "code": shown(code)}) from None

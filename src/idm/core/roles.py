@@ -51,7 +51,14 @@ def role_required(*allowed: str):
     return decorator
 
 
+def is_staff(user) -> bool:
+    """The secretariat and the rapporteurs: they see drafts, names the attribution policy
+    withholds from the public, and statistics."""
+    return is_secretariat(user) or has_role(user, RAPPORTEUR)
+
+
 secretariat_required = role_required(SECRETARIAT)
+staff_required = role_required(SECRETARIAT, RAPPORTEUR)
 
 
 def grant_role_permissions(sender=None, apps=None, using="default", **kwargs):

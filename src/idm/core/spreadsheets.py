@@ -17,6 +17,7 @@ from datetime import date, datetime, time
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -87,6 +88,14 @@ class ImportFileError(Exception):
 
     def as_json(self) -> list[dict]:
         return [{"row": e.row, "field": e.field, "message": e.message} for e in self.errors]
+
+
+def validation_errors(row: int, error: ValidationError, columns: dict,
+                      default: str) -> list[RowError]:
+    """A model's validation errors as the file's: each field named by its column (`columns`
+    maps fields to columns; others fall on `default`)."""
+    return [RowError(row, columns.get(name, default), message)
+            for name, messages in error.message_dict.items() for message in messages]
 
 
 def _file_error(message: str, row: int = 0) -> ImportFileError:

@@ -19,6 +19,7 @@ from idm.core.models import (
     SdgTarget,
     StakeholderCategory,
 )
+from idm.core.reference import ReferenceLookup
 from idm.deliberation import services
 from idm.deliberation.models import (
     KeyMessage,
@@ -95,7 +96,7 @@ def load_demo_deliberation(dialogue: Dialogue) -> dict[str, int]:
     sessions = {(s.workshop.slug, s.title_en): s
                 for s in Session.objects.filter(workshop__dialogue=dialogue)
                 .select_related("workshop")}
-    categories = {c.code: c for c in StakeholderCategory.objects.all()}
+    categories = ReferenceLookup().categories
     by_key: dict[str, Statement] = {}
     for spec in data["statements"]:
         session = sessions[(spec["workshop"], spec["session"])]

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from idm.core.identifiers import IDS, is_id
+from idm.core.languages import LANGUAGES
 from idm.core.models import GcmObjective, GuidingPrinciple, SdgTarget, StakeholderCategory
 from idm.core.spreadsheets import shown
 from idm.deliberation import privacy
@@ -126,14 +127,14 @@ class KeyMessageForm(forms.ModelForm):
         model = KeyMessage
         fields = ["number", "status", "title_en", "title_fr", "title_es", "body_en", "body_fr",
                   "body_es"]
-        widgets = {f"body_{lang}": forms.Textarea(attrs={"rows": 8}) for lang in ("en", "fr", "es")}
+        widgets = {f"body_{lang}": forms.Textarea(attrs={"rows": 8}) for lang in LANGUAGES}
 
 
 class RecommendationForm(forms.ModelForm):
     class Meta:
         model = Recommendation
         fields = ["addressee", "key_message", "status", "order", "text_en", "text_fr", "text_es"]
-        widgets = {f"text_{lang}": forms.Textarea(attrs={"rows": 4}) for lang in ("en", "fr", "es")}
+        widgets = {f"text_{lang}": forms.Textarea(attrs={"rows": 4}) for lang in LANGUAGES}
 
     def __init__(self, *args, dialogue, **kwargs):
         super().__init__(*args, **kwargs)

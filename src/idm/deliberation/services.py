@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from idm.core import search
 from idm.core import services as core_services
+from idm.core.languages import LANGUAGES
 from idm.core.models import AuditEntry
 from idm.deliberation.models import (
     KeyMessage,
@@ -25,7 +26,6 @@ from idm.deliberation.transcripts import TranscriptPreview, parse_transcript
 from idm.dialogues.models import Dialogue, Session, SessionRole
 
 SEARCH_KIND = "statement"
-LANGUAGES = ("en", "fr", "es")
 
 
 class DeliberationError(Exception):
@@ -54,6 +54,17 @@ def save_statement(statement: Statement, actor, *, validate: bool = True) -> Sta
         core_services.save(statement, actor, validate=validate)
         search.index(SEARCH_KIND, statement.pk, statement.text)
     return statement
+
+
+def edit_statement(statement: Statement, actor, *, gcm_objectives=(), principles=(),
+                   sdg_targets=(), themes: list[str] = ()) -> Statement:
+    """A statement after the session: its words, speaker and tags in one change; it is then
+    complete (public, if its policy allows)."""
+    with transaction.atomic():
+        statement.complete = True
+        save_statement(statement, actor)
+        return set_tags(statement, actor, gcm_objectives=gcm_objectives, principles=principles,
+                        sdg_targets=sdg_targets, themes=themes)
 
 
 def _next_order(session: Session) -> int:

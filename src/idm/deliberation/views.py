@@ -41,12 +41,7 @@ from idm.deliberation.models import (
 from idm.deliberation.transcripts import TranscriptPreview, TranscriptProblem
 from idm.dialogues.models import Dialogue, Session, SessionRole
 
-staff_required = roles.role_required(roles.SECRETARIAT, roles.RAPPORTEUR)
 PAGE_SIZE = 25
-
-
-def is_staff(user) -> bool:
-    return roles.is_secretariat(user) or roles.has_role(user, roles.RAPPORTEUR)
 
 
 def _statements():
@@ -73,7 +68,7 @@ def _decorate(statements, *, staff: bool, query: str = ""):
 
 
 def search_statements(request):
-    staff = is_staff(request.user)
+    staff = roles.is_staff(request.user)
     form = SearchForm(request.GET or None)
     results, page, query = None, None, ""
     if form.is_valid() and (form.cleaned_data["q"] or any(
@@ -101,7 +96,7 @@ def search_statements(request):
 
 
 def statement_detail(request, pk: int):
-    staff = is_staff(request.user)
+    staff = roles.is_staff(request.user)
     statements = _statements() if staff else privacy.public_statements(_statements())
     statement = get_object_or_404(statements, pk=pk)
     _decorate([statement], staff=staff)
@@ -112,7 +107,7 @@ def statement_detail(request, pk: int):
 def session_statements(request, pk: int):
     """What was said in a session, as the public may read it."""
     session = get_object_or_404(Session.objects.select_related("workshop__dialogue"), pk=pk)
-    staff = is_staff(request.user)
+    staff = roles.is_staff(request.user)
     statements = _statements().filter(session=session).order_by("order", "id")
     if not staff:
         statements = privacy.public_statements(statements)
@@ -124,7 +119,7 @@ def session_statements(request, pk: int):
 def key_messages_public(request, number: int):
     """The dialogue's final key messages and recommendations, with the statements behind them."""
     dialogue = get_object_or_404(Dialogue, number=number)
-    staff = is_staff(request.user)
+    staff = roles.is_staff(request.user)
     key_messages = dialogue.key_messages.all()
     recommendations = dialogue.recommendations.select_related("key_message")
     if not staff:
@@ -143,7 +138,7 @@ def key_messages_public(request, number: int):
 # Capture during a live session ---------------------------------------------------------------
 
 
-@staff_required
+@roles.staff_required
 def capture(request, pk: int):
     session = get_object_or_404(Session.objects.select_related("workshop__dialogue"), pk=pk)
     links = list(session.roles.select_related("person", "organization").order_by("order", "id"))
@@ -159,7 +154,7 @@ def capture(request, pk: int):
         "new_client_id": uuid.uuid4()})
 
 
-@staff_required
+@roles.staff_required
 @require_POST
 def capture_save(request, pk: int):
     """Saves a statement as it is typed (JSON in, JSON out); the capture id makes retries safe."""
@@ -194,19 +189,16 @@ def _not_saved(errors: dict, status: int = 400) -> JsonResponse:
     return JsonResponse({"saved": False, "errors": errors}, status=status)
 
 
-@staff_required
+@roles.staff_required
 def statement_edit(request, pk: int):
     statement = get_object_or_404(_statements(), pk=pk)
     form = StatementForm(request.POST or None, instance=statement)
     if request.method == "POST" and form.is_valid():
-        statement = form.save(commit=False)
-        statement.complete = True
-        services.save_statement(statement, request.user)
-        services.set_tags(statement, request.user,
-                          gcm_objectives=form.cleaned_data["gcm_objectives"],
-                          principles=form.cleaned_data["principles"],
-                          sdg_targets=form.cleaned_data["sdg_targets"],
-                          themes=form.theme_names())
+        statement = services.edit_statement(
+            form.save(commit=False), request.user,
+            gcm_objectives=form.cleaned_data["gcm_objectives"],
+            principles=form.cleaned_data["principles"],
+            sdg_targets=form.cleaned_data["sdg_targets"], themes=form.theme_names())
         messages.success(request, _("Statement saved."))
         if statement.session_id:
             return redirect("deliberation:capture", pk=statement.session_id)
@@ -220,7 +212,7 @@ def statement_edit(request, pk: int):
 TRANSCRIPT_KEY = "idm-transcript"
 
 
-@staff_required
+@roles.staff_required
 def transcript(request, pk: int):
     """Upload, preview, then confirm: nothing is saved before the confirmation."""
     session = get_object_or_404(Session.objects.select_related("workshop"), pk=pk)
@@ -270,7 +262,7 @@ def transcript(request, pk: int):
 # Key messages and recommendations ---------------------------------------------------------------
 
 
-@staff_required
+@roles.staff_required
 def key_messages(request, number: int):
     dialogue = get_object_or_404(Dialogue, number=number)
     items = []
@@ -285,7 +277,7 @@ def key_messages(request, number: int):
             "key_message")})
 
 
-@staff_required
+@roles.staff_required
 def key_message_edit(request, pk: int | None = None, number: int | None = None):
     if pk is None:
         dialogue = get_object_or_404(Dialogue, number=number)
@@ -298,7 +290,7 @@ def key_message_edit(request, pk: int | None = None, number: int | None = None):
         services.save_key_message, "deliberation/key_message_edit.html")
 
 
-@staff_required
+@roles.staff_required
 def recommendation_edit(request, pk: int | None = None, number: int | None = None):
     if pk is None:
         dialogue = get_object_or_404(Dialogue, number=number)
@@ -372,7 +364,7 @@ def _posted_or_404(queryset, value):
 
 
 @require_POST
-@staff_required
+@roles.staff_required
 def add_evidence_from_search(request):
     """The search page's "Add as evidence" button."""
     key_message = _posted_or_404(KeyMessage.objects.all(), request.POST.get("key_message"))
@@ -394,7 +386,7 @@ def add_evidence_from_search(request):
     return redirect(back)
 
 
-@staff_required
+@roles.staff_required
 def revisions_compare(request, first: int, second: int):
     old = get_object_or_404(Revision, pk=first)
     new = get_object_or_404(Revision, pk=second)

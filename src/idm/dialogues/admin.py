@@ -9,7 +9,7 @@ from modeltranslation.admin import TranslationTabularInline
 
 from idm.core import roles
 from idm.core.admin import AuditedAdmin, AuditedAdminMixin, ReadOnlyAdmin
-from idm.dialogues import services
+from idm.dialogues import participants
 from idm.dialogues.agenda import zone_label
 from idm.dialogues.models import (
     Dialogue,
@@ -64,7 +64,7 @@ class WorkshopAdmin(AuditedAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         # A larger capacity gives places to the people waiting, first come first served.
-        services.fill_free_places(obj, request.user)
+        participants.fill_free_places(obj, request.user)
 
 
 @admin.register(Registration)
@@ -86,13 +86,13 @@ class RegistrationAdmin(AuditedAdminMixin, admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         try:
-            services.add_registration(obj, request.user)
-        except services.RegistrationError as error:
+            participants.add_registration(obj, request.user)
+        except participants.RegistrationError as error:
             # The form checked the e-mail; another registration came in meanwhile.
             self.message_user(request, str(error), messages.ERROR)
 
     def _change(self, request, queryset, action: str):
-        done, refused = services.change_many(queryset, action, request.user)
+        done, refused = participants.change_many(queryset, action, request.user)
         self.message_user(request, f"{done} changed" + (f"; refused: {'; '.join(refused)}"
                                                         if refused else ""))
 
@@ -129,17 +129,17 @@ class IdentityChangeAdmin(ReadOnlyAdmin):
         for change in queryset:
             try:
                 decide(change, request.user)
-            except services.RegistrationError as error:
+            except participants.RegistrationError as error:
                 refused.append(f"{change}: {error}")
         self.message_user(request, "; ".join(refused) or _("Done."))
 
     @admin.action(description=_("Accept: rename the person"), permissions=["decide"])
     def accept(self, request, queryset):
-        self._decide(request, queryset, services.accept_identity_change)
+        self._decide(request, queryset, participants.accept_identity_change)
 
     @admin.action(description=_("Refuse: keep the record"), permissions=["decide"])
     def refuse(self, request, queryset):
-        self._decide(request, queryset, services.refuse_identity_change)
+        self._decide(request, queryset, participants.refuse_identity_change)
 
 
 class SessionForm(forms.ModelForm):

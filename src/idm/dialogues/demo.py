@@ -10,7 +10,9 @@ from django.db import transaction
 from faker import Faker
 
 from idm.core import services as core_services
-from idm.core.models import Country, StakeholderCategory
+from idm.core.languages import LANGUAGES
+from idm.core.models import Country
+from idm.core.reference import ReferenceLookup
 from idm.dialogues.models import (
     Dialogue,
     Organization,
@@ -24,7 +26,6 @@ from idm.dialogues.models import (
 
 DEMO_FILE = Path(__file__).resolve().parent / "demo_data" / "idm-2018.toml"
 ACTOR = "idm demo"
-LANGUAGES = ("en", "fr", "es")
 
 
 def _translations(spec: dict, field: str) -> dict:
@@ -51,8 +52,8 @@ def load_demo(path: Path = DEMO_FILE) -> Dialogue:
         "series": series, "year": spec["year"], **_translations(spec, "theme"),
         **{k: v.strip() for k, v in _translations(spec, "description").items()}})
 
-    categories = {c.code: c for c in StakeholderCategory.objects.all()}
-    countries = {c.iso2: c for c in Country.objects.all()}
+    reference = ReferenceLookup()
+    categories, countries = reference.categories, reference.countries
     organizations = {}
     for spec in data["organizations"]:
         organizations[spec["key"]] = _upsert(Organization, {"name_en": spec["name_en"]}, {
@@ -163,7 +164,7 @@ class _PopulationMaker:
         self.countries = {}
         for country in Country.objects.exclude(region_code="").filter(independent=True):
             self.countries.setdefault(country.region_code, []).append(country)
-        self.categories = {c.code: c for c in StakeholderCategory.objects.all()}
+        self.categories = ReferenceLookup().categories
         self.organizations: dict[tuple[str, str], Organization] = {}
         self.emails: set[str] = set()
 

@@ -8,13 +8,13 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from idm.core.languages import LANGUAGES
 from idm.core.pdf import render_pdf
 from idm.core.spreadsheets import CONTENT_TYPES as SPREADSHEET_TYPES
 from idm.core.spreadsheets import write_csv, write_xlsx
 from idm.dialogues.agenda import agenda_days, format_date_range, sessions_with_speakers
 from idm.dialogues.models import Session, SessionRole, Workshop
 
-LANGUAGES = ("en", "fr", "es")
 FORMATS = ("ics", "csv", "xlsx", "pdf")
 CONTENT_TYPES = {**SPREADSHEET_TYPES, "ics": "text/calendar; charset=utf-8",
                  "pdf": "application/pdf"}

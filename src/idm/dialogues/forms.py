@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from idm.core.models import Country, StakeholderCategory
 from idm.dialogues.models import Organization, Person, Registration, RegistrationQuestion, Workshop
-from idm.dialogues.services import RegistrationData
+from idm.dialogues.participants import RegistrationData
 
 # Roles a participant may ask for; the secretariat may set any.
 WISHED_ROLES = [Registration.Role.PARTICIPANT, Registration.Role.SPEAKER,

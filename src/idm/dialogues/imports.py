@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from idm.core.languages import LANGUAGES
 from idm.core.spreadsheets import (
     ImportFileError,
     RowError,
@@ -19,7 +20,7 @@ from idm.core.spreadsheets import (
     shown,
     text,
 )
-from idm.dialogues.exports import COLUMN_NAMES, LANGUAGES
+from idm.dialogues.exports import COLUMN_NAMES
 from idm.dialogues.models import Session, SessionRole
 
 WORKSHOP_COLUMNS = ["workshop_title_en", "workshop_title_fr", "workshop_title_es",

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from idm.core.identifiers import validate_issn
+from idm.core.languages import LANGUAGE_CHOICES, LANGUAGES
 from idm.core.models import Country, StakeholderCategory
 
 
@@ -336,7 +337,7 @@ class SessionRole(models.Model):
 
     def save(self, *args, **kwargs):
         if self.organization_id:
-            for language in ("en", "fr", "es"):
+            for language in LANGUAGES:
                 field = f"organization_name_{language}"
                 if not getattr(self, field, ""):
                     setattr(self, field, getattr(self.organization, f"name_{language}", ""))
@@ -439,7 +440,7 @@ class Registration(models.Model):
         help_text=_("Agreed to appear in the public list of participants."))
     needs = models.TextField(_("accessibility or interpretation needs"), blank=True)
     language = models.CharField(_("language"), max_length=2, default="en",
-                                choices=[("en", "English"), ("fr", "Français"), ("es", "Español")])
+                                choices=LANGUAGE_CHOICES)
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices,
                               default=Status.PENDING, db_index=True)

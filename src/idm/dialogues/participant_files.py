@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from idm.core.languages import LANGUAGES
 from idm.core.spreadsheets import (
     ImportFileError,
     RowError,
@@ -87,7 +88,7 @@ PARSERS = {
     "role": lambda v: parse_choice(v, Registration.Role.values, _("role")),
     "status": lambda v: parse_choice(v, Registration.Status.values, _("status")),
     "listed_publicly": parse_yes,
-    "language": lambda v: parse_choice(v, ["en", "fr", "es"], _("language")),
+    "language": lambda v: parse_choice(v, LANGUAGES, _("language")),
     "category": lambda v: text(v).lower(),
     "country": lambda v: text(v).upper(),
 }

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from idm.core import roles
 from idm.core.identifiers import is_id
 from idm.core.spreadsheets import CONTENT_TYPES, ImportFileError, read_upload
-from idm.dialogues import badges, participant_files, services, statistics
+from idm.dialogues import badges, participant_files, participants, statistics
 from idm.dialogues.forms import RegistrationFilterForm, RegistrationForm
 from idm.dialogues.models import Dialogue, IdentityChange, Registration, Workshop
 
@@ -45,8 +45,8 @@ def register(request, slug: str):
     if request.method == "POST":
         if form.is_valid():
             try:
-                registration = services.register(workshop, form.registration_data())
-            except services.RegistrationError as error:
+                registration = participants.register(workshop, form.registration_data())
+            except participants.RegistrationError as error:
                 form.add_error("email", str(error))
             else:
                 messages.success(request, _(
@@ -65,13 +65,13 @@ def registration_detail(request, token: str):
                                             "category", "country"), token=token)
     if request.method == "POST" and request.POST.get("action") == "withdraw":
         try:
-            services.change_status(registration, "withdraw", "participant (private link)")
-        except services.RegistrationError as error:
+            participants.change_status(registration, "withdraw", "participant (private link)")
+        except participants.RegistrationError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Your registration is withdrawn."))
         return redirect(registration.get_absolute_url())
-    can_withdraw = registration.status in services.ACTIONS["withdraw"][0]
+    can_withdraw = registration.status in participants.ACTIONS["withdraw"][0]
     response = render(request, "dialogues/registration.html", {
         "registration": registration, "workshop": registration.workshop,
         "can_withdraw": can_withdraw})
@@ -118,7 +118,7 @@ def registrations(request, slug: str):
         else:
             chosen = workshop.registrations.filter(
                 pk__in=[v for v in request.POST.getlist("selected") if is_id(v)])
-            done, refused = services.change_many(chosen, action, request.user)
+            done, refused = participants.change_many(chosen, action, request.user)
             messages.success(request, ngettext("%(count)s registration changed.",
                                                "%(count)s registrations changed.",
                                                done) % {"count": done})
@@ -150,8 +150,8 @@ def identity_changes(request):
     """Names typed on registration forms that differ from the person on record: the
     secretariat accepts (the person is renamed everywhere) or refuses each."""
     if request.method == "POST":
-        decide = {"accept": services.accept_identity_change,
-                  "refuse": services.refuse_identity_change}.get(request.POST.get("action", ""))
+        decide = {"accept": participants.accept_identity_change,
+                  "refuse": participants.refuse_identity_change}.get(request.POST.get("action", ""))
         chosen = IdentityChange.objects.filter(
             pk__in=[v for v in request.POST.getlist("selected") if is_id(v)])
         if decide is None or not chosen:
@@ -159,7 +159,7 @@ def identity_changes(request):
         for change in chosen:
             try:
                 decide(change, request.user)
-            except services.RegistrationError as error:
+            except participants.RegistrationError as error:
                 messages.warning(request, f"{change}: {error}")
         if decide is not None and chosen:
             messages.success(request, _("Done."))
@@ -199,7 +199,7 @@ def participants_import(request, slug: str):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = services.import_participants(workshop, read_upload(upload), upload.name,
+            result = participants.import_participants(workshop, read_upload(upload), upload.name,
                                                   request.user)
         except ImportFileError as error:
             errors, status = error.errors, 400
@@ -249,9 +249,6 @@ def checkin_pdf(request, slug: str):
 # Statistics: for the secretariat and the rapporteurs ---------------------------------------------
 
 
-staff_required = roles.role_required(roles.SECRETARIAT, roles.RAPPORTEUR)
-
-
 def _scope(kind: str, key: str):
     if kind == "workshop":
         workshop = _workshop(key)
@@ -264,7 +261,7 @@ def _scope(kind: str, key: str):
     raise Http404
 
 
-@staff_required
+@roles.staff_required
 def statistics_page(request, kind: str, key: str):
     subject, stats, title = _scope(kind, key)
     if request.GET.get("format") == "json":
@@ -279,7 +276,7 @@ def statistics_page(request, kind: str, key: str):
         "tables": tables, "charts": [(d, str(t)) for d, t in statistics.CHARTS.items()]})
 
 
-@staff_required
+@roles.staff_required
 def statistics_chart(request, kind: str, key: str, dimension: str):
     if dimension not in statistics.CHARTS:
         raise Http404

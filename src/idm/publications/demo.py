@@ -5,6 +5,7 @@ far as their translations go (the build reports what is missing)."""
 from django.db import transaction
 
 from idm.core import services as core_services
+from idm.core.languages import LANGUAGES
 from idm.deliberation.models import Theme
 from idm.dialogues.models import Dialogue
 from idm.publications import services
@@ -58,7 +59,7 @@ def create_publication(dialogue: Dialogue) -> Publication:
 
 def build_demo_publication(dialogue: Dialogue) -> BuildResult:
     publication = create_publication(dialogue)
-    result = build(publication, ["en", "fr", "es"], ["pdf", "docx", "epub", "html"], ACTOR)
+    result = build(publication, list(LANGUAGES), ["pdf", "docx", "epub", "html"], ACTOR)
     for version in result.built.values():
         services.publish(version, ACTOR)
     return result

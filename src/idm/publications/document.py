@@ -19,15 +19,15 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from idm.core.languages import LANGUAGE_NAMES
 from idm.deliberation import privacy
 from idm.deliberation.models import KeyMessage, Recommendation, Statement
 from idm.dialogues import statistics
 from idm.dialogues.agenda import agenda_days, format_date_range
 from idm.dialogues.models import SessionRole, Workshop
-from idm.publications.models import LANGUAGES, Edition, Publication
+from idm.publications.models import Edition, Publication
 from idm.synthesis.abbreviations import collect
 
-LANGUAGE_NAMES = dict(LANGUAGES)
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 

@@ -7,10 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from idm.core.identifiers import validate_isbn, validate_issn
+from idm.core.languages import LANGUAGE_CHOICES
 from idm.deliberation.models import Theme
 from idm.dialogues.models import Dialogue
-
-LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
 
 
 class Publication(models.Model):
@@ -32,7 +31,7 @@ class Publication(models.Model):
     year = models.PositiveIntegerField(_("year"))
     rights = models.CharField(_("copyright or licence line"), max_length=300, blank=True)
     original_language = models.CharField(_("original language"), max_length=2,
-                                         choices=LANGUAGES, default="en")
+                                         choices=LANGUAGE_CHOICES, default="en")
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True,
                                     related_name="publications")
     demonstration = models.BooleanField(
@@ -54,7 +53,7 @@ class Edition(models.Model):
 
     publication = models.ForeignKey(Publication, verbose_name=_("publication"),
                                     on_delete=models.CASCADE, related_name="editions")
-    language = models.CharField(_("language"), max_length=2, choices=LANGUAGES)
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
     title = models.CharField(_("title"), max_length=300, blank=True,
                              help_text=_("As printed in this language; the publication's title "
                                          "in this language when left empty."))
@@ -146,7 +145,7 @@ class AbbreviationEntry(models.Model):
 
     publication = models.ForeignKey(Publication, verbose_name=_("publication"),
                                     on_delete=models.CASCADE, related_name="abbreviations")
-    language = models.CharField(_("language"), max_length=2, choices=LANGUAGES)
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
     short = models.CharField(_("short form"), max_length=20)
     long = models.CharField(_("long form"), max_length=300, blank=True)
     removed = models.BooleanField(_("removed"), default=False,

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader
 
 from idm.core import services as core_services
-from idm.publications.models import Edition, Publication, Version
+from idm.publications.models import AbbreviationEntry, Edition, Publication, Version
 from idm.publications.render import FORMATS
 
 
@@ -101,3 +101,16 @@ def publish(version: Version, actor) -> Version:
         edition.uploaded_at = timezone.localdate()
         core_services.save(edition, actor)
     return current
+
+
+@transaction.atomic
+def save_abbreviation(publication: Publication, language: str, short: str, long: str,
+                      removed: bool, actor) -> AbbreviationEntry:
+    """The rapporteur's word on one abbreviation of a language's report: a long form to add or
+    correct, or the abbreviation removed from the list."""
+    short = short.strip()
+    entry = (AbbreviationEntry.objects.select_for_update()
+             .filter(publication=publication, language=language, short=short).first()
+             or AbbreviationEntry(publication=publication, language=language, short=short))
+    entry.long, entry.removed = long.strip(), removed
+    return core_services.save(entry, actor)

@@ -20,15 +20,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from idm.core import roles
-from idm.core import services as core_services
+from idm.core.languages import LANGUAGE_CHOICES, LANGUAGE_NAMES, LANGUAGES
 from idm.dialogues.models import Dialogue
 from idm.publications import build as builder
 from idm.publications import services
 from idm.publications.document import check, notices, table_of_contents
-from idm.publications.models import LANGUAGES, AbbreviationEntry, BuildJob, Publication, Version
+from idm.publications.models import AbbreviationEntry, BuildJob, Publication, Version
 from idm.publications.render import FORMATS
-
-LANGUAGE_NAMES = dict(LANGUAGES)
 
 
 def _published():
@@ -47,7 +45,7 @@ class CatalogueFilters(forms.Form):
     year = forms.TypedChoiceField(label=gettext_lazy("Year"), required=False, coerce=int,
                                   empty_value=None)
     language = forms.ChoiceField(label=gettext_lazy("Language"), required=False,
-                                 choices=[("", gettext_lazy("All"))] + LANGUAGES)
+                                 choices=[("", gettext_lazy("All"))] + LANGUAGE_CHOICES)
     theme = forms.ChoiceField(label=gettext_lazy("Theme"), required=False)
 
     def __init__(self, *args, editions, **kwargs):
@@ -187,8 +185,7 @@ def version_file(request, slug: str, language: str, number: int, fmt: str):
     only (a draft may hold what is not final), the published one for everyone."""
     _known(language, fmt)
     versions = Version.objects.select_related("edition__publication")
-    if not (roles.is_secretariat(request.user)
-            or roles.has_role(request.user, roles.RAPPORTEUR)):
+    if not roles.is_staff(request.user):
         versions = versions.filter(status=Version.Status.PUBLISHED)
     version = get_object_or_404(versions, edition__publication__slug=slug,
                                 edition__language=language, number=number)
@@ -239,7 +236,7 @@ class CatalogueFeed(Feed):
 
 
 class BuildForm(forms.Form):
-    languages = forms.MultipleChoiceField(label=gettext_lazy("Languages"), choices=LANGUAGES,
+    languages = forms.MultipleChoiceField(label=gettext_lazy("Languages"), choices=LANGUAGE_CHOICES,
                                           widget=forms.CheckboxSelectMultiple, initial=["en"])
     formats = forms.MultipleChoiceField(label=gettext_lazy("Formats"),
                                         choices=[(f, f.upper()) for f in FORMATS],
@@ -302,7 +299,7 @@ def report_page(request, number: int):
             created_by=request.user)
         start_build(job)
         return redirect("publications:report", number=number)
-    missing = {code: check(publication, code) for code, _name in LANGUAGES}
+    missing = {code: check(publication, code) for code in LANGUAGES}
     return render(request, "publications/report.html", {
         "dialogue": dialogue, "publication": publication, "form": form,
         "notices": notices(publication),
@@ -350,7 +347,7 @@ class AbbreviationForm(forms.ModelForm):
         fields = ["language", "short", "long", "removed"]
 
 
-@roles.role_required(roles.SECRETARIAT, roles.RAPPORTEUR)
+@roles.staff_required
 def abbreviations(request, number: int):
     """The rapporteur's word on the list: add, correct (same short form, new long form) or
     remove (tick removed) an abbreviation the texts define."""
@@ -358,12 +355,8 @@ def abbreviations(request, number: int):
     form = AbbreviationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        entry = AbbreviationEntry.objects.filter(
-            publication=publication, language=data["language"],
-            short=data["short"].strip()).first() or AbbreviationEntry(
-            publication=publication, language=data["language"], short=data["short"].strip())
-        entry.long, entry.removed = data["long"].strip(), data["removed"]
-        core_services.save(entry, request.user)
+        services.save_abbreviation(publication, data["language"], data["short"], data["long"],
+                                   data["removed"], request.user)
         messages.success(request, _("Abbreviation saved."))
         return redirect("publications:abbreviations", number=number)
     found = {}

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from idm.core.command_files import read_input, run_import, write_output
+from idm.core.languages import LANGUAGES
 from idm.dialogues import exports, services
 from idm.dialogues.management.commands.participants import find_workshop
 from idm.dialogues.models import Dialogue
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         export = sub.add_parser("export", help="export a workshop's agenda")
         export.add_argument("--workshop", required=True, metavar="SLUG")
         export.add_argument("--format", required=True, choices=exports.FORMATS, dest="fmt")
-        export.add_argument("--lang", default="en", choices=["en", "fr", "es"],
+        export.add_argument("--lang", default="en", choices=LANGUAGES,
                             help="language of the ICS and PDF (CSV and XLSX carry all three)")
         export.add_argument("-o", "--output", metavar="FILE",
                             help="file to write; ICS and CSV go to standard output without it")

@@ -6,7 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from idm.core.command_files import read_input, run_import, write_output
-from idm.dialogues import badges, participant_files, services, statistics
+from idm.core.languages import LANGUAGES
+from idm.dialogues import badges, participant_files, participants, statistics
 from idm.dialogues.models import Dialogue, Workshop
 
 
@@ -38,11 +39,11 @@ class Command(BaseCommand):
         scope.add_argument("--workshop", metavar="SLUG")
         scope.add_argument("--dialogue", type=int, metavar="N")
         stats.add_argument("--format", choices=["text", "json"], default="text", dest="out")
-        stats.add_argument("--lang", choices=["en", "fr", "es"], default="en")
+        stats.add_argument("--lang", choices=LANGUAGES, default="en")
         for name, what in (("badges", "badge sheets"), ("check-in", "the check-in list")):
             pdf = sub.add_parser(name, help=f"print {what} of the approved participants (PDF)")
             pdf.add_argument("--workshop", required=True, metavar="SLUG")
-            pdf.add_argument("--lang", choices=["en", "fr", "es"], default="en")
+            pdf.add_argument("--lang", choices=LANGUAGES, default="en")
             pdf.add_argument("-o", "--output", metavar="FILE")
 
     def handle(self, *args, action, **options):
@@ -51,7 +52,7 @@ class Command(BaseCommand):
     def handle_import(self, workshop, file, out, **options):
         found = find_workshop(workshop)
         content, name = read_input(file)
-        run_import(self, lambda: services.import_participants(found, content, name,
+        run_import(self, lambda: participants.import_participants(found, content, name,
                                                               "idm participants import"),
                    name, out, lambda result: (
                        f"{result.created} new and {result.updated} updated registrations for "

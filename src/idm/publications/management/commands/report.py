@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from idm.core.languages import LANGUAGES
 from idm.publications import build as builder
 from idm.publications import services
 from idm.publications.document import check, notices
@@ -58,7 +59,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, dialogue, lang, **options):
         publication = self._publication(dialogue)
-        languages = _choices(lang, ["en", "fr", "es"], "language")
+        languages = _choices(lang, LANGUAGES, "language")
         if action == "check":
             return self._check(publication, languages, options["review"])
         if action == "publish":

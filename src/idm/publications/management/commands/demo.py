@@ -1,4 +1,7 @@
-"""`idm demo`: creates the database, loads the IDM 2018 demo and serves it."""
+"""`idm demo`: creates the database, loads the IDM 2018 demo and serves it.
+
+It lives in the last app because it loads every app's part of the demo, in dependency order.
+"""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
