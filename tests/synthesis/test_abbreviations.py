@@ -60,3 +60,16 @@ def test_one_sorted_list_corrected_by_the_rapporteur():
         ("IOM", "International Organization for Migration"),
         ("RCPs", "regional consultative processes on migration"),
         ("UN", "United Nations")]
+
+
+def test_two_long_forms_for_one_short_form_the_first_read_is_kept():
+    """The report keeps the long form a reader meets first, so that the list agrees with the
+    first definition in the text; the rapporteur's entry, if any, overrides both."""
+    introduction = "Regional consultative processes (RCPs) meet every year."
+    quote = "We joined two RCPs (regional cooperation platforms on migration) last year."
+    assert collect([introduction, quote]) == [
+        Definition("RCPs", "Regional consultative processes")]
+    assert collect([quote, introduction]) == [
+        Definition("RCPs", "regional cooperation platforms on migration")]
+    assert collect([quote, introduction], additions={"RCPs": "regional consultative processes"}) == [
+        Definition("RCPs", "regional consultative processes")]

@@ -1,10 +1,12 @@
-"""A workshop's agenda as the pages, the printable PDF and the calendar file show it."""
+"""A workshop's agenda as the pages, the printed editions (the agenda PDF and the report's
+appendices) and the calendar file show it."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Prefetch
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from idm.dialogues.models import Session, SessionRole, Workshop
 
@@ -46,19 +48,57 @@ class AgendaDay:
     sessions: list[Session] = field(default_factory=list)
 
 
-def sessions_with_speakers(workshop: Workshop):
+def _with_speakers(sessions):
     roles = SessionRole.objects.select_related("person", "organization").order_by("order", "id")
-    return workshop.sessions.select_related("workshop").prefetch_related(
-        Prefetch("roles", queryset=roles))
+    return sessions.select_related("workshop").prefetch_related(Prefetch("roles", queryset=roles))
 
 
-def agenda_days(workshop: Workshop) -> list[AgendaDay]:
-    """The workshop's sessions grouped by local day, in order, each day with its zone label."""
+def sessions_with_speakers(workshop: Workshop):
+    return _with_speakers(workshop.sessions.all())
+
+
+def sessions_by_workshop(workshops) -> dict[int, list[Session]]:
+    """Every session of `workshops` with its speakers, in order, in two queries however many
+    workshops there are (a report prints every agenda of its dialogue)."""
+    found: dict[int, list[Session]] = {workshop.pk: [] for workshop in workshops}
+    for session in _with_speakers(Session.objects.filter(workshop__in=list(found))):
+        found[session.workshop_id].append(session)
+    return found
+
+
+def agenda_days(workshop: Workshop, sessions=None) -> list[AgendaDay]:
+    """The workshop's sessions grouped by local day, in order, each day with its zone label;
+    `sessions` when the caller has them already (from `sessions_by_workshop`)."""
     days: dict[date, AgendaDay] = {}
-    for session in sessions_with_speakers(workshop):
+    for session in sessions_with_speakers(workshop) if sessions is None else sessions:
         session.workshop = workshop
         day = session.local_start.date()
         if day not in days:
             days[day] = AgendaDay(day=day, zone=zone_label(session.local_start))
         days[day].sessions.append(session)
     return [days[d] for d in sorted(days)]
+
+
+def printed_agenda(workshop: Workshop, sessions=None) -> dict:
+    """The agenda as every printed edition shows it, in the active language: the agenda PDF and
+    the report's appendices both print this (with typst/agenda-days.typ and the report's HTML),
+    so a demonstration's marks, illustrative sessions and fictional speakers, are in each.
+    `sessions` as for `agenda_days`."""
+    return {
+        "title": workshop.title,
+        "dates": format_date_range(workshop.first_day, workshop.last_day),
+        "place": ", ".join(p for p in (workshop.venue, workshop.city) if p),
+        "labels": {"illustrative": _("Illustrative session, made up for a demonstration."),
+                   "fictional": _("fictional")},
+        "days": [{
+            "heading": date_format(day.day, "l j F Y"), "zone": day.zone,
+            "sessions": [{
+                "time": f"{s.local_start:%H:%M}\u2013{s.local_end:%H:%M}",
+                "kind": s.get_kind_display(), "title": s.title, "room": s.room,
+                "description": s.description, "illustrative": s.illustrative,
+                "speakers": [{"role": r.get_role_display(), "name": r.person.full_name,
+                              "affiliation": r.affiliation, "fictional": r.person.fictional}
+                             for r in s.roles.all()],
+            } for s in day.sessions],
+        } for day in agenda_days(workshop, sessions)],
+    }

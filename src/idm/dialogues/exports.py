@@ -1,18 +1,17 @@
 """Agenda exports: CSV and XLSX (the import's columns), ICS for calendars, PDF through Typst."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import icalendar
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from idm.core.languages import LANGUAGES
 from idm.core.pdf import render_pdf
 from idm.core.spreadsheets import CONTENT_TYPES as SPREADSHEET_TYPES
 from idm.core.spreadsheets import write_csv, write_xlsx
-from idm.dialogues.agenda import agenda_days, format_date_range, sessions_with_speakers
+from idm.dialogues.agenda import printed_agenda, sessions_with_speakers
 from idm.dialogues.models import Session, SessionRole, Workshop
 
 FORMATS = ("ics", "csv", "xlsx", "pdf")
@@ -159,57 +158,27 @@ def to_ics(workshop: Workshop, language: str) -> bytes:
 
 
 def pdf_data(workshop: Workshop, language: str) -> dict:
-    """What the Typst agenda template prints, already in `language`."""
+    """What the Typst agenda template prints, already in `language`: the printed agenda (the
+    one the report's appendices print too) under the dialogue's heading."""
     with translation.override(language):
-        days = agenda_days(workshop)
+        agenda = printed_agenda(workshop)
         dialogue = workshop.dialogue
         return {
+            **agenda,
             "lang": language,
             "series": dialogue.series.name,
             "dialogue": _("International Dialogue on Migration No. %(number)s") % {
                 "number": dialogue.number},
             "theme": dialogue.theme,
-            "title": workshop.title,
-            "place": ", ".join(p for p in (workshop.venue, workshop.city) if p),
-            "dates": format_date_range(workshop.first_day, workshop.last_day),
             "labels": {
-                "agenda": _("Agenda"), "times": _("All times are %(city)s time") % {
-                    "city": workshop.city},
-                "illustrative": _("Illustrative session, made up for a demonstration."),
-                "fictional": _("fictional"), "page": _("Page"),
+                **agenda["labels"], "agenda": _("Agenda"), "page": _("Page"),
+                "times": _("All times are %(city)s time") % {"city": workshop.city},
             },
-            "days": [
-                {
-                    "heading": _format_day(day.day),
-                    "zone": day.zone,
-                    "sessions": [
-                        {
-                            "time": f"{s.local_start:%H:%M}\u2013{s.local_end:%H:%M}",
-                            "kind": s.get_kind_display(),
-                            "title": s.title,
-                            "room": s.room,
-                            "description": s.description,
-                            "illustrative": s.illustrative,
-                            "speakers": [
-                                {"role": r.get_role_display(), "name": r.person.full_name,
-                                 "affiliation": r.affiliation, "fictional": r.person.fictional}
-                                for r in s.roles.all()
-                            ],
-                        }
-                        for s in day.sessions
-                    ],
-                }
-                for day in days
-            ],
         }
 
 
-def _format_day(day: date) -> str:
-    return date_format(day, "l j F Y")
-
-
 def to_pdf(workshop: Workshop, language: str) -> bytes:
-    return render_pdf(TYPST_DIR / "agenda.typ", pdf_data(workshop, language))
+    return render_pdf(TYPST_DIR / "agenda.typ", pdf_data(workshop, language), standard="ua-1")
 
 
 def export_agenda(workshop: Workshop, fmt: str, language: str = "en") -> bytes:

@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 
 from django.utils import translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -23,8 +22,8 @@ from idm.core.languages import LANGUAGE_NAMES
 from idm.deliberation import privacy
 from idm.deliberation.models import KeyMessage, Recommendation, Statement
 from idm.dialogues import statistics
-from idm.dialogues.agenda import agenda_days, format_date_range
-from idm.dialogues.models import SessionRole, Workshop
+from idm.dialogues.agenda import printed_agenda, sessions_by_workshop
+from idm.dialogues.models import Workshop
 from idm.publications.models import Edition, Publication
 from idm.synthesis.abbreviations import collect
 
@@ -95,16 +94,18 @@ def check(publication: Publication, language: str, *, review: bool = False) -> l
         need(recommendation, _("Recommendation to %(addressee)s (%(start)s…)") % {
             "addressee": recommendation.get_addressee_display(),
             "start": recommendation.text_en[:40]}, "text")
-    for workshop in dialogue.workshops.all():
+    workshops = list(dialogue.workshops.all())
+    sessions = sessions_by_workshop(workshops)
+    for workshop in workshops:
         need(workshop, _("Workshop %(slug)s") % {"slug": workshop.slug}, "title", "city", "venue")
-        for session in workshop.sessions.all():
+        for session in sessions[workshop.pk]:
             need(session, _("Session “%(title)s” (%(slug)s)") % {
                 "title": session.title_en, "slug": workshop.slug}, "title", "description")
-        for link in SessionRole.objects.filter(session__workshop=workshop).select_related(
-                "person", "session"):
-            need(link, _("%(person)s in “%(session)s”") % {
-                "person": link.person.full_name, "session": link.session.title_en},
-                 "title", "organization_name")
+        for session in sessions[workshop.pk]:
+            for link in session.roles.all():
+                need(link, _("%(person)s in “%(session)s”") % {
+                    "person": link.person.full_name, "session": session.title_en},
+                     "title", "organization_name")
     for event in dialogue.reference_events.all():
         need(event, _("Reference event %(slug)s") % {"slug": event.slug}, "title")
     return missing
@@ -161,36 +162,36 @@ class _Numbering:
         return blocks
 
 
-def _quote(statement: Statement, quote: str) -> dict:
+def _quote(statement: Statement, quote: str, groups: dict) -> dict:
+    """A quoted statement and its attribution line, composed here once so that every format
+    reads the same: "Name, Title, Organization (New York, Panel 1: …)", "Italy (General debate
+    of the 73rd UN General Assembly, September 2018)"."""
     if statement.session_id:
         source = f"{statement.session.workshop.city}, {statement.session.title}"
     else:
         source = statement.reference_event.title
-    return {"type": "quote", "text": quote or statement.text,
-            "speaker": privacy.public_speaker(statement), "source": source,
-            "language": statement.language, "statement": statement.pk}
+    speaker = privacy.public_speaker(statement, groups)
+    # Translators: who said a quoted statement, then where: "Italy (General debate of …)".
+    attribution = _("%(speaker)s (%(source)s)") % {"speaker": speaker, "source": source}
+    return {"type": "quote", "text": quote or statement.text, "speaker": speaker,
+            "source": source, "attribution": attribution, "language": statement.language,
+            "statement": statement.pk}
 
 
-def _evidence_blocks(evidence) -> list[dict]:
-    return [_quote(e.statement, e.quote) for e in evidence if e.statement.complete]
+def _chart_in_words(chart: dict) -> str:
+    """A chart's alternative text: every figure it shows, for readers who cannot see it."""
+    rows = [f"{label}: " + ", ".join(f"{name} {values[i]}" for name, values in chart["series"])
+            for i, label in enumerate(chart["labels"])]
+    return f"{chart['title']}. {'; '.join(rows)}."
 
 
-def _agenda(workshop: Workshop) -> dict:
-    days = []
-    for day in agenda_days(workshop):
-        days.append({
-            "heading": date_format(day.day, "l j F Y"), "zone": day.zone,
-            "sessions": [{
-                "time": f"{s.local_start:%H:%M}–{s.local_end:%H:%M}",
-                "kind": s.get_kind_display(), "title": s.title, "room": s.room,
-                "description": s.description,
-                "speakers": [{"role": r.get_role_display(), "name": r.person.full_name,
-                              "affiliation": r.affiliation} for r in s.roles.all()],
-            } for s in day.sessions]})
-    return {"type": "agenda", "title": workshop.title,
-            "dates": format_date_range(workshop.first_day, workshop.last_day),
-            "place": ", ".join(p for p in (workshop.venue, workshop.city) if p),
-            "days": days}
+def _evidence_blocks(evidence, groups: dict) -> list[dict]:
+    return [_quote(e.statement, e.quote, groups) for e in evidence if e.statement.complete]
+
+
+def _agenda(workshop: Workshop, sessions) -> dict:
+    """The agenda the agenda PDF prints too, marks of a demonstration included."""
+    return {"type": "agenda", **printed_agenda(workshop, sessions)}
 
 
 def _labels() -> dict:
@@ -234,10 +235,11 @@ def _assemble(publication: Publication, language: str, review: bool) -> dict:
         introduction.append({"type": "paragraph", "number": numbering.next,
                              "text": stats.sentence})
         numbering.next += 1
+        chart = statistics.chart_data(stats, "category")
         introduction.append({"type": "figure", "name": "participants-by-category",
-                             "svg": statistics.chart_svg(stats, "category"),
-                             "chart": statistics.chart_data(stats, "category"),
-                             "caption": _("Participants and speakers by stakeholder category")})
+                             "svg": statistics.chart_svg(stats, "category"), "chart": chart,
+                             "caption": _("Participants and speakers by stakeholder category"),
+                             "alt": _chart_in_words(chart)})
     sections.append({"part": "report", "id": "introduction", "number": None,
                      "title": _("Introduction"), "blocks": introduction})
 
@@ -245,9 +247,11 @@ def _assemble(publication: Publication, language: str, review: bool) -> dict:
         "evidence__statement__person", "evidence__statement__speaker_category",
         "evidence__statement__session__workshop", "evidence__statement__session__roles__person",
         "evidence__statement__reference_event").order_by("number"))
+    # Who may be named as a category among the Chatham House speakers: counted once for all.
+    groups = privacy.speaker_groups(e.statement for k in key_messages for e in k.evidence.all())
     for key_message in key_messages:
         blocks = numbering.paragraphs(key_message.body)
-        quotes = _evidence_blocks(key_message.evidence.all())
+        quotes = _evidence_blocks(key_message.evidence.all(), groups)
         if quotes:
             blocks.append({"type": "heading", "text": _("What participants said")})
             blocks.extend(quotes)
@@ -277,10 +281,12 @@ def _assemble(publication: Publication, language: str, review: bool) -> dict:
                      "title": _("Recommendations"),
                      "blocks": [{"type": "recommendations", "groups": groups}] if groups else []})
 
-    for workshop in dialogue.workshops.order_by("first_day"):
+    workshops = list(dialogue.workshops.order_by("first_day"))
+    sessions = sessions_by_workshop(workshops)
+    for workshop in workshops:
         sections.append({"part": "appendices", "id": f"agenda-{workshop.slug}", "number": None,
                          "title": _("Final agenda, %(city)s") % {"city": workshop.city},
-                         "blocks": [_agenda(workshop)]})
+                         "blocks": [_agenda(workshop, sessions[workshop.pk])]})
 
     abbreviations = _abbreviations(publication, language, sections)
     # "Also available in": the other languages that exist: built, not only as a review draft.

@@ -19,7 +19,9 @@ FORMATS = ("pdf", "docx", "epub", "html")
 
 
 def to_pdf(document: dict) -> bytes:
-    return render_pdf(HERE / "typst" / "report.typ", document)
+    """Tagged, and declared PDF/UA-1: Typst refuses to build it if, say, a figure lacks its
+    alternative text."""
+    return render_pdf(HERE / "typst" / "report.typ", document, standard="ua-1")
 
 
 def _with_figure_sources(document: dict, source) -> dict:

@@ -102,9 +102,14 @@ def find_definitions(text: str) -> list[Definition]:
 
 def collect(texts, *, additions: dict[str, str] | None = None,
             removals: set[str] | None = None) -> list[Definition]:
-    """One list for a whole document: what the texts define (the first long form found for a
-    short form wins), corrected and completed by `additions`, without `removals`, sorted by
-    short form without case, each short form once."""
+    """One list for a whole document, `texts` in reading order: what the texts define,
+    corrected and completed by `additions` (the rapporteur's entries), without `removals`,
+    sorted by short form without case, each short form once.
+
+    When texts give one short form different long forms, the list keeps the first in reading
+    order: the one a reader meets first, so the list agrees with the text where the
+    abbreviation is introduced (a later quote cannot redefine it); an entry in `additions`
+    overrides both."""
     definitions: dict[str, str] = {}
     for text in texts:
         for definition in find_definitions(text):
