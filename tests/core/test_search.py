@@ -9,6 +9,7 @@ import csv
 import re
 
 import pytest
+from django.urls import reverse
 
 from idm.core import search
 from idm.deliberation.demo import DATA
@@ -78,6 +79,68 @@ def test_results_are_ranked_and_compose_with_filters(corpus):
     narrowed = search.matching(Statement.objects.filter(pk__in=list(corpus)[:50]), "statement",
                                "migration")
     assert set(narrowed.values_list("pk", flat=True)) <= set(list(corpus)[:50])
+
+
+def ranked(found) -> list[int]:
+    return [s.pk for s in found]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("query", ["migration", '"global compact"', "refugees OR asylum"])
+def test_a_page_holds_the_best_ranked_matches(corpus, query):
+    everything = search.matching(Statement.objects.all(), "statement", query)
+    results = search.Results(Statement.objects.all(), "statement", query)
+    assert results.count() == everything.count() and not results.more
+    assert ranked(results[:25]) == ranked(everything[:25])
+    assert ranked(results[25:50]) == ranked(everything[25:50])
+
+
+@pytest.mark.integration
+def test_past_the_bound_the_count_says_more_and_the_newest_matches_are_ranked(corpus):
+    hits = [pk for pk, text in corpus.items() if oracle(text, "migration")]
+    assert len(hits) > 100
+    results = search.Results(Statement.objects.all(), "statement", "migration", bound=100)
+    assert results.count() == 100 and results.more
+    # The 100 indexed last, in the order every match is ranked in.
+    newest = set(sorted(hits)[-100:])
+    everything = ranked(search.matching(Statement.objects.all(), "statement", "migration"))
+    assert ranked(results[:100]) == [pk for pk in everything if pk in newest]
+    exact = search.Results(Statement.objects.all(), "statement", "migration", bound=len(hits))
+    assert exact.count() == len(hits) and not exact.more
+
+
+@pytest.mark.integration
+def test_a_statement_that_says_the_word_more_often_comes_first(reference):
+    workshop = factories.workshop()
+    session = factories.session(workshop, workshop.first_day, *factories.times(10, 11))
+    session.save()
+    texts = {times: " ".join(["remittances"] * times + ["fill"] * (6 - times))
+             for times in (1, 3, 2)}
+    statements = {times: Statement.objects.create(session=session, text=text)
+                  for times, text in texts.items()}
+    search.index_many("statement", [(s.pk, s.text) for s in statements.values()])
+    results = search.Results(Statement.objects.all(), "statement", "remittances")
+    assert ranked(results[:25]) == [statements[3].pk, statements[2].pk, statements[1].pk]
+
+
+@pytest.mark.integration
+def test_the_search_page_says_more_than_the_bound_and_pages_through_it(corpus, client,
+                                                                         settings):
+    hits = [pk for pk, text in corpus.items() if oracle(text, "migration")]
+    still_typed = hits[-3:]  # the newest: a bound must not let them in
+    Statement.objects.filter(pk__in=still_typed).update(complete=False)
+    settings.IDM_SEARCH_BOUND = 50
+    url = reverse("deliberation:search")
+    html = client.get(url, {"q": "migration"}).content.decode()
+    assert "More than 50 statements" in html and "Page 1 of 2" in html
+    last = client.get(url, {"q": "migration", "page": 9}).content.decode()
+    assert "Page 2 of 2" in last and last.count('<article class="statement') == 25
+    shown = {int(pk) for pk in re.findall(r'id="statement-(\d+)"', html + last)}
+    assert shown == set(hits[-53:-3])
+    # Under the bound the count is exact.
+    settings.IDM_SEARCH_BOUND = 10_000
+    html = client.get(url, {"q": "migration"}).content.decode()
+    assert f"{len(hits) - 3} statements" in html and "More than" not in html
 
 
 @pytest.mark.integration

@@ -70,7 +70,7 @@ def _decorate(statements, *, staff: bool, query: str = ""):
 def search_statements(request):
     staff = roles.is_staff(request.user)
     form = SearchForm(request.GET or None)
-    results, page, query = None, None, ""
+    results, page, query, found = None, None, "", None
     if form.is_valid() and (form.cleaned_data["q"] or any(
             form.cleaned_data[f] for f in ("workshop", "session", "category", "tag", "language",
                                            "speaker"))):
@@ -78,7 +78,9 @@ def search_statements(request):
         statements = privacy.public_statements(_statements())
         statements = form.filter(statements, staff=staff)
         if query:
-            statements = search.matching(statements, services.SEARCH_KIND, query)
+            # Ranked among the newest matches up to a bound, so a common word is as fast as
+            # a rare one; the page says when there are more.
+            statements = found = search.Results(statements, services.SEARCH_KIND, query)
         else:
             statements = statements.order_by("-created_at", "-pk")
         page = Paginator(statements, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -91,7 +93,7 @@ def search_statements(request):
     params.pop("page", None)
     return render(request, "deliberation/search.html", {
         "form": form, "results": results, "page": page, "query": query, "staff": staff,
-        "key_messages": key_messages, "params": params.urlencode()},
+        "found": found, "key_messages": key_messages, "params": params.urlencode()},
         status=400 if form.is_bound and form.errors else 200)
 
 
