@@ -1,4 +1,4 @@
-# idm: `make demo` serves the demo, `make test` runs the whole suite.
+# idm: `make demo` serves the demo (the web server and one worker), `make test` runs the whole suite.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -26,7 +26,7 @@ lint: install
 
 bench: install
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
-	@set -e; scripts=$$(ls bench/*.py 2>/dev/null || true); \
+	@set -e; scripts=$$(ls bench/[!_]*.py 2>/dev/null || true); \
 	if [ -z "$$scripts" ]; then echo "no benchmark yet"; fi; \
 	for script in $$scripts; do echo "== $$script"; $(BIN)/python $$script; done
 

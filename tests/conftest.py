@@ -92,3 +92,11 @@ def _english_by_default():
 def _media_in_a_temporary_folder(settings, tmp_path_factory):
     """Built files go to a folder of their own, not to var/media."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_where_they_are_queued(settings):
+    """Background tasks run at once, in the test's own process and database transaction; the tests
+    of the worker itself (tests/workers.py) queue them in the database instead."""
+    settings.TASKS = {"default": {**settings.TASKS["default"],
+                                  "BACKEND": settings.TASK_BACKENDS["immediate"]}}

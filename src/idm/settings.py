@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -70,6 +71,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
     "idm.core",
     "idm.dialogues",
     "idm.deliberation",
@@ -172,6 +175,10 @@ CSRF_COOKIE_HTTPONLY = True
 # many speakers of its session share it (docs/deliberation.md).
 IDM_CHATHAM_HOUSE_MIN_GROUP = int(os.environ.get("IDM_CHATHAM_HOUSE_MIN_GROUP", 3))
 
+# Search counts exactly up to this many matches, then says "more than" and offers the most
+# recent ones, best first (docs/deliberation.md).
+IDM_SEARCH_BOUND = int(os.environ.get("IDM_SEARCH_BOUND", 10_000))
+
 # Uploaded files (participants, agendas, transcripts) and the spreadsheets read from them.
 IDM_IMPORT_MAX_BYTES = int(os.environ.get("IDM_IMPORT_MAX_BYTES", 20 * 1024 * 1024))
 IDM_IMPORT_MAX_ROWS = int(os.environ.get("IDM_IMPORT_MAX_ROWS", 200_000))
@@ -195,6 +202,41 @@ if os.environ.get("IDM_EMAIL_HOST"):
     EMAIL_USE_TLS = env_bool("IDM_EMAIL_TLS", True)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Seconds an SMTP connection may hang before the attempt counts as failed (and is retried).
+EMAIL_TIMEOUT = float(os.environ.get("IDM_EMAIL_TIMEOUT", 30))
+# An e-mail that cannot be sent is tried again after IDM_MAIL_RETRY_SECONDS, then after twice as
+# long each time (at most an hour between tries), IDM_MAIL_ATTEMPTS tries in all.
+IDM_MAIL_ATTEMPTS = int(os.environ.get("IDM_MAIL_ATTEMPTS", 10))
+IDM_MAIL_RETRY_SECONDS = float(os.environ.get("IDM_MAIL_RETRY_SECONDS", 60))
+
+# Background work (report builds, e-mails) goes through Django's task framework, the django-tasks
+# backport on Django 5.2 (docs/production.md). IDM_TASKS_BACKEND: "database" (the default: a
+# queue in idm's own database, run by `idm worker`), "rq" (Redis, `pip install idm[rq]`, run by
+# `idm worker` too), "immediate" (in the process that asks, no worker: the tests), or a backend's
+# dotted path.
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+IDM_TASKS_BACKEND = os.environ.get("IDM_TASKS_BACKEND", "database").strip()
+if IDM_TASKS_BACKEND not in TASK_BACKENDS and "." not in IDM_TASKS_BACKEND:
+    raise ImproperlyConfigured(
+        f"IDM_TASKS_BACKEND={IDM_TASKS_BACKEND!r}: use {', '.join(TASK_BACKENDS)} or the dotted "
+        "path of a task backend")
+# Report builds have a queue of their own, so that a worker kept for e-mails never waits behind a
+# build (`idm worker --queue mail,default`).
+TASK_QUEUES = ["default", "reports", "mail"]
+TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(IDM_TASKS_BACKEND, IDM_TASKS_BACKEND),
+                     "QUEUES": TASK_QUEUES}}
+if IDM_TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {queue: {"URL": os.environ.get("IDM_REDIS_URL", "redis://127.0.0.1:6379/0"),
+                         "DEFAULT_TIMEOUT": -1}
+                 for queue in TASK_QUEUES}
+# A running build says it is alive every sixth of this many seconds; one silent for longer lost
+# its worker (killed, machine restarted) and is shown failed, ready to retry.
+IDM_TASK_LEASE_SECONDS = float(os.environ.get("IDM_TASK_LEASE_SECONDS", 60))
 
 LOGGING = {
     "version": 1,

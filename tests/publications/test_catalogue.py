@@ -3,7 +3,6 @@ and their files stay private; identifiers are checked."""
 
 import json
 import re
-import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -111,7 +110,7 @@ def test_identifiers_are_checked(publication):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_web_build_runs_in_the_background_with_progress(client, reference):
+def test_the_web_build_runs_as_a_task_with_progress(client, reference):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
@@ -130,13 +129,8 @@ def test_the_web_build_runs_in_the_background_with_progress(client, reference):
     assert "Français: " in text_of(client.get(url)) and "translations missing" in page
     response = client.post(url, {"languages": ["en", "fr"], "formats": ["pdf", "html"]})
     assert response.status_code == 302
+    # The tests run tasks where they are queued: the build is over when the page comes back.
     job = BuildJob.objects.get()
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.status in ("done", "failed"):
-            break
-        time.sleep(0.2)
     assert job.status == "done", job.message
     status = client.get(reverse("publications:build-status", args=[job.pk])).json()
     assert status["progress"] == 100 and status["report"]["built"]["en"] > 10

@@ -70,7 +70,7 @@ class WorkshopAdmin(AuditedAdmin):
 @admin.register(Registration)
 class RegistrationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["person", "email", "workshop", "status", "role", "category", "country",
-                    "consent_public", "created_at"]
+                    "consent_public", "created_at", "mail_status"]
     list_filter = ["workshop", "status", "role", "category", "country__region", "consent_public"]
     search_fields = ["email", "person__family_name", "person__given_name", "organization__name",
                      "proposed_organization"]
@@ -78,7 +78,8 @@ class RegistrationAdmin(AuditedAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["person", "organization", "country"]
     # The status changes only through the actions, which keep the capacity, move the waiting
     # list and send the e-mails; a new registration gets its status from the places left.
-    readonly_fields = ["status", "token", "created_at", "status_changed_at"]
+    readonly_fields = ["status", "token", "created_at", "status_changed_at", "mail_status",
+                       "mail_error"]
     actions = ["approve", "reject", "promote"]
 
     def save_model(self, request, obj, form, change):

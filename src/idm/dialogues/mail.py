@@ -1,11 +1,21 @@
-"""E-mails to participants about their registration, in the participant's language."""
+"""E-mails to participants about their registration, in the participant's language, sent by a
+worker (`idm worker`) once the change that caused them is saved, and tried again later while
+the mail server fails: a registration never waits for, nor fails with, the mail server."""
+
+import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+
+from idm.core.tasks import can_wait, task
+
+logger = logging.getLogger(__name__)
 
 RECEIVED = "received"
 
@@ -41,18 +51,60 @@ MESSAGES = {
 
 
 def notify(registration, event: str) -> None:
-    """Sends the e-mail for `event` once the transaction that caused it has committed."""
-    pk = registration.pk
-    transaction.on_commit(lambda: send_registration_mail(pk, event))
-
-
-def send_registration_mail(registration_pk: int, event: str) -> None:
+    """Queues the e-mail for `event` about the registration as it is now; a worker sends it once
+    the transaction that caused it has committed. A newer e-mail about the same registration
+    takes the place of one still waiting: it tells the current status and the same private
+    link."""
     from idm.dialogues.models import Registration
 
-    registration = Registration.objects.select_related("workshop__dialogue", "person").get(
-        pk=registration_pk)
+    rows = Registration.objects.filter(pk=registration.pk)
+    rows.update(mails_queued=F("mails_queued") + 1, mail_status=Registration.MailStatus.PENDING,
+                mail_error="")
+    number = rows.values_list("mails_queued", flat=True).get()
+    status = registration.status
+    transaction.on_commit(lambda: send_registration_mail.enqueue(registration.pk, event, status,
+                                                                 number))
+
+
+def _retry_delay(attempt: int) -> timedelta:
+    return timedelta(seconds=min(settings.IDM_MAIL_RETRY_SECONDS * 2 ** (attempt - 1), 3600))
+
+
+@task(queue_name="mail")
+def send_registration_mail(registration_pk: int, event: str, status: str, number: int,
+                           attempt: int = 1) -> str:
+    """Sends e-mail `number` about a registration; when the mail server fails, notes why on the
+    registration and tries again later, up to IDM_MAIL_ATTEMPTS tries."""
+    from idm.dialogues.models import Registration
+
+    registration = (Registration.objects.select_related("workshop__dialogue", "person")
+                    .filter(pk=registration_pk).first())
+    if registration is None or registration.mails_queued != number:
+        return "superseded"
+    rows = Registration.objects.filter(pk=registration_pk, mails_queued=number)
+    try:
+        _send(registration, event, status)
+    except Exception as error:  # refused, timed out, rejected: each is worth another try
+        again = attempt < settings.IDM_MAIL_ATTEMPTS and can_wait()
+        reason = f"{type(error).__name__}: {error}"[:300]
+        rows.update(mail_status=(Registration.MailStatus.PENDING if again
+                                 else Registration.MailStatus.FAILED), mail_error=reason)
+        if not again:
+            logger.error("E-mail about registration %s not sent after %s tries: %s",
+                         registration_pk, attempt, reason)
+            raise
+        send_registration_mail.using(run_after=timezone.now() + _retry_delay(attempt)).enqueue(
+            registration_pk, event, status, number, attempt + 1)
+        logger.warning("E-mail about registration %s not sent (try %s), tried again later: %s",
+                       registration_pk, attempt, reason)
+        return "retrying"
+    rows.update(mail_status=Registration.MailStatus.SENT, mail_error="")
+    return "sent"
+
+
+def _send(registration, event: str, status: str) -> None:
     with translation.override(registration.language):
-        subject, opening = MESSAGES[(event, registration.status)]
+        subject, opening = MESSAGES[(event, status)]
         workshop = registration.workshop
         body = render_to_string("dialogues/email/registration.txt", {
             "registration": registration, "workshop": workshop, "opening": opening,

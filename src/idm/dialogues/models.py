@@ -415,6 +415,12 @@ class Registration(models.Model):
         MEDIA = "media", _("Media")
         ORGANIZER = "organizer", _("Organizer")
 
+    class MailStatus(models.TextChoices):
+        NONE = "", _("None sent")
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Not sent")
+
     # Statuses that hold one of the workshop's places.
     SEATED = (Status.PENDING, Status.APPROVED)
 
@@ -449,6 +455,12 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered at"), default=timezone.now, db_index=True)
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    # The newest e-mail about the registration (dialogues/mail.py): a worker sends it, and tries
+    # again later while the mail server fails.
+    mail_status = models.CharField(_("e-mail"), max_length=8, choices=MailStatus.choices,
+                                   blank=True, default=MailStatus.NONE, editable=False)
+    mail_error = models.CharField(_("e-mail error"), max_length=300, blank=True, editable=False)
+    mails_queued = models.PositiveIntegerField(_("e-mails queued"), default=0, editable=False)
 
     class Meta:
         ordering = ["workshop", "created_at", "id"]

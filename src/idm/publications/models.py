@@ -163,7 +163,8 @@ class AbbreviationEntry(models.Model):
 
 
 class BuildJob(models.Model):
-    """One build of a report, run in the background, with its progress."""
+    """One build of a report, run by a worker (publications/tasks.py): the report page's record of
+    its progress, its heartbeat while it runs and its outcome."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -183,7 +184,12 @@ class BuildJob(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The worker running the build writes it every few seconds; when it stops, the worker is gone.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # 1, then one more at each retry: a task of an earlier attempt no longer writes here.
+    attempt = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at"]

@@ -19,5 +19,6 @@ urlpatterns = [
     path("manage/dialogues/<int:number>/abbreviations/", views.abbreviations,
          name="abbreviations"),
     path("manage/report-builds/<int:pk>/", views.build_status, name="build-status"),
+    path("manage/report-builds/<int:pk>/retry/", views.retry_build, name="build-retry"),
     path("manage/report-versions/<int:pk>/publish/", views.publish, name="publish"),
 ]

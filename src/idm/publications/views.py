@@ -1,19 +1,16 @@
 """The public catalogue (list, edition pages with schema.org data, reading pages, Atom feed),
 which shows each edition's published version only, and the secretariat's report page (checks,
-background builds with progress, versions and publishing, abbreviations)."""
+builds run by a worker with their progress and retries, versions and publishing, abbreviations)."""
 
 import json
-import threading
 
 from django import forms
 from django.contrib import messages
 from django.contrib.syndication.views import Feed
-from django.db import close_old_connections, connections
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,8 +19,7 @@ from django.views.decorators.http import require_POST
 from idm.core import roles
 from idm.core.languages import LANGUAGE_CHOICES, LANGUAGE_NAMES, LANGUAGES
 from idm.dialogues.models import Dialogue
-from idm.publications import build as builder
-from idm.publications import services
+from idm.publications import services, tasks
 from idm.publications.document import check, notices, table_of_contents
 from idm.publications.models import AbbreviationEntry, BuildJob, Publication, Version
 from idm.publications.render import FORMATS
@@ -136,8 +132,9 @@ def edition_page(request, slug: str, language: str):
     version = _published_version(slug, language)
     edition = version.edition
     publication = edition.publication
+    # Their languages and links only: not the themes the catalogue's filters need.
     others = [v.edition for v in _published().filter(edition__publication=publication)
-              .exclude(edition=edition).order_by("edition__language")]
+              .exclude(edition=edition).prefetch_related(None).order_by("edition__language")]
     return render(request, "publications/edition.html", {
         "edition": edition, "version": version, "publication": publication, "others": others,
         "original_language": LANGUAGE_NAMES[publication.original_language],
@@ -249,56 +246,17 @@ class BuildForm(forms.Form):
                                "published."))
 
 
-def run_build(job_id: int) -> None:
-    """The build of a job, in a thread of the web process, writing its progress as it goes."""
-    close_old_connections()
-    job = BuildJob.objects.select_related("publication", "created_by").get(pk=job_id)
-    job.status = BuildJob.Status.RUNNING
-    job.save(update_fields=["status"])
-
-    def progress(fraction: float, message: str) -> None:
-        BuildJob.objects.filter(pk=job_id).update(progress=round(fraction * 100),
-                                                  message=message[:300])
-
-    try:
-        result = builder.build(job.publication, job.languages.split(","),
-                               job.formats.split(","), job.created_by, progress,
-                               review=job.review)
-    except Exception as error:  # the page must learn of any failure
-        BuildJob.objects.filter(pk=job_id).update(status=BuildJob.Status.FAILED,
-                                                  message=str(error)[:300],
-                                                  finished_at=timezone.now())
-        raise
-    else:
-        BuildJob.objects.filter(pk=job_id).update(
-            status=BuildJob.Status.DONE, progress=100, finished_at=timezone.now(),
-            report={"built": {lang: v.page_count for lang, v in result.built.items()},
-                    "versions": {lang: v.number for lang, v in result.built.items()},
-                    "missing": result.missing, "notices": result.notices})
-    finally:
-        # This thread's own connection: closed, not left for the pool to find.
-        connections.close_all()
-
-
-def start_build(job: BuildJob) -> threading.Thread:
-    thread = threading.Thread(target=run_build, args=[job.pk], daemon=True,
-                              name=f"report-build-{job.pk}")
-    thread.start()
-    return thread
-
-
 @roles.secretariat_required
 def report_page(request, number: int):
     dialogue = get_object_or_404(Dialogue, number=number)
     publication = get_object_or_404(Publication, dialogue=dialogue)
     form = BuildForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        job = BuildJob.objects.create(
-            publication=publication, languages=",".join(form.cleaned_data["languages"]),
-            formats=",".join(form.cleaned_data["formats"]), review=form.cleaned_data["review"],
-            created_by=request.user)
-        start_build(job)
+        data = form.cleaned_data
+        tasks.start_build(publication, data["languages"], data["formats"], data["review"],
+                          request.user)
         return redirect("publications:report", number=number)
+    tasks.fail_abandoned_builds()
     missing = {code: check(publication, code) for code in LANGUAGES}
     return render(request, "publications/report.html", {
         "dialogue": dialogue, "publication": publication, "form": form,
@@ -336,9 +294,24 @@ def publish(request, pk: int):
 
 @roles.secretariat_required
 def build_status(request, pk: int):
+    tasks.fail_abandoned_builds()
     job = get_object_or_404(BuildJob, pk=pk)
-    return JsonResponse({"status": job.status, "progress": job.progress, "message": job.message,
-                         "report": job.report})
+    return JsonResponse({"status": job.status, "progress": job.progress,
+                         # In the page's language when it is one of tasks.py's messages.
+                         "message": _(job.message), "report": job.report})
+
+
+@require_POST
+@roles.secretariat_required
+def retry_build(request, pk: int):
+    job = get_object_or_404(BuildJob.objects.select_related("publication__dialogue"), pk=pk)
+    try:
+        tasks.retry_build(job)
+    except tasks.BuildError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The build is queued again."))
+    return redirect("publications:report", number=job.publication.dialogue.number)
 
 
 class AbbreviationForm(forms.ModelForm):
