@@ -1,82 +1,21 @@
-"""Report builds started from the web: a task that a worker (`idm worker`) runs, writing its
-progress, a heartbeat and its outcome on the BuildJob that the report page shows; a failed or
-abandoned build is retried from the page. The command line builds in the foreground instead."""
+"""Report builds started from the web: the task that a worker (`idm worker`) runs, writing its
+progress, a heartbeat and its outcome on the BuildJob that the report page shows (services.py
+queues, retries and fails builds). The command line builds in the foreground instead."""
 
 import logging
 import threading
 from contextlib import contextmanager
-from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, connections, transaction
-from django.db.models import F
+from django.db import DatabaseError, connections
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from idm.core.tasks import task
 from idm.publications import build as builder
-from idm.publications.models import BuildJob, Publication
+from idm.publications.models import BuildJob
+from idm.publications.services import WORKER_STOPPED
 
 logger = logging.getLogger(__name__)
-
-# Kept in English in the database, translated on the page.
-WAITING = gettext_noop("Waiting for a worker.")
-WORKER_STOPPED = gettext_noop("The worker stopped during the build (stopped or restarted): retry "
-                              "the build.")
-NOT_QUEUED = gettext_noop("The build could not be queued: %(error)s")
-
-
-class BuildError(Exception):
-    pass
-
-
-def start_build(publication: Publication, languages: list[str], formats: list[str],
-                review: bool, actor) -> BuildJob:
-    """A new build of the report, queued for a worker."""
-    job = BuildJob.objects.create(publication=publication, languages=",".join(languages),
-                                  formats=",".join(formats), review=review, created_by=actor,
-                                  message=WAITING)
-    _enqueue(job)
-    return job
-
-
-def retry_build(job: BuildJob) -> BuildJob:
-    """Queues a failed build again, with the same languages and formats."""
-    retried = BuildJob.objects.filter(pk=job.pk, status=BuildJob.Status.FAILED).update(
-        status=BuildJob.Status.QUEUED, attempt=F("attempt") + 1, progress=0, message=WAITING,
-        report={}, started_at=None, heartbeat_at=None, finished_at=None)
-    if not retried:
-        raise BuildError(_("Only a failed build can be retried."))
-    job.refresh_from_db()
-    _enqueue(job)
-    return job
-
-
-def _enqueue(job: BuildJob) -> None:
-    """Hands the build to the queue once the job's row is committed, so that a worker finds it;
-    a queue that refuses it (Redis down) leaves the build failed, to retry, not queued forever."""
-    def enqueue():
-        try:
-            build_report.enqueue(job.pk, job.attempt)
-        except Exception as error:
-            logger.exception("Report build %s could not be queued", job.pk)
-            BuildJob.objects.filter(pk=job.pk, attempt=job.attempt).update(
-                status=BuildJob.Status.FAILED, finished_at=timezone.now(),
-                message=(NOT_QUEUED % {"error": error})[:300])
-
-    transaction.on_commit(enqueue)
-
-
-def fail_abandoned_builds() -> int:
-    """Fails the running builds whose heartbeat stopped longer ago than the lease: their worker
-    was killed or its machine restarted, and nothing else would ever finish them."""
-    now = timezone.now()
-    return BuildJob.objects.filter(
-        status=BuildJob.Status.RUNNING,
-        heartbeat_at__lt=now - timedelta(seconds=settings.IDM_TASK_LEASE_SECONDS),
-    ).update(status=BuildJob.Status.FAILED, message=WORKER_STOPPED, finished_at=now)
-
 
 @task(queue_name="reports")
 def build_report(job_id: int, attempt: int) -> str:

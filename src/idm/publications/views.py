@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from idm.core import roles
 from idm.core.languages import LANGUAGE_CHOICES, LANGUAGE_NAMES, LANGUAGES
 from idm.dialogues.models import Dialogue
-from idm.publications import services, tasks
+from idm.publications import services
 from idm.publications.document import check, notices, table_of_contents
 from idm.publications.models import AbbreviationEntry, BuildJob, Publication, Version
 from idm.publications.render import FORMATS
@@ -253,10 +253,10 @@ def report_page(request, number: int):
     form = BuildForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        tasks.start_build(publication, data["languages"], data["formats"], data["review"],
-                          request.user)
+        services.start_build(publication, data["languages"], data["formats"], data["review"],
+                             request.user)
         return redirect("publications:report", number=number)
-    tasks.fail_abandoned_builds()
+    services.fail_abandoned_builds()
     missing = {code: check(publication, code) for code in LANGUAGES}
     return render(request, "publications/report.html", {
         "dialogue": dialogue, "publication": publication, "form": form,
@@ -294,10 +294,10 @@ def publish(request, pk: int):
 
 @roles.secretariat_required
 def build_status(request, pk: int):
-    tasks.fail_abandoned_builds()
+    services.fail_abandoned_builds()
     job = get_object_or_404(BuildJob, pk=pk)
     return JsonResponse({"status": job.status, "progress": job.progress,
-                         # In the page's language when it is one of tasks.py's messages.
+                         # In the page's language when it is one of services.py's messages.
                          "message": _(job.message), "report": job.report})
 
 
@@ -306,8 +306,8 @@ def build_status(request, pk: int):
 def retry_build(request, pk: int):
     job = get_object_or_404(BuildJob.objects.select_related("publication__dialogue"), pk=pk)
     try:
-        tasks.retry_build(job)
-    except tasks.BuildError as error:
+        services.retry_build(job)
+    except services.BuildError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("The build is queued again."))
