@@ -7,6 +7,7 @@ from idm.deliberation import services
 from idm.deliberation.models import (
     KeyMessage,
     KeyMessageEvidence,
+    QuoteTranslation,
     Recommendation,
     RecommendationEvidence,
     ReferenceEvent,
@@ -75,3 +76,13 @@ class RecommendationAdmin(AuditedAdmin):
     list_filter = ["dialogue", "addressee", "status"]
     search_fields = ["text"]
     inlines = [RecommendationEvidenceInline]
+
+
+@admin.register(QuoteTranslation)
+class QuoteTranslationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Quotes in other languages, as the translation files bring them; editable by hand too."""
+
+    list_display = ["statement", "language", "text"]
+    list_filter = ["language"]
+    search_fields = ["text", "source"]
+    raw_id_fields = ["statement"]

@@ -1,6 +1,7 @@
 """Statements (who said what, under which attribution policy), themes, key messages and
 recommendations with the statements that support them, and their revisions."""
 
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from idm.core.languages import LANGUAGE_CHOICES
 from idm.core.models import Country, GcmObjective, GuidingPrinciple, SdgTarget, StakeholderCategory
 from idm.dialogues.models import Dialogue, Person, Session
 
@@ -299,3 +301,34 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"r{self.number} {self.created_at:%Y-%m-%d %H:%M} {self.author_name}"
+
+
+class QuoteTranslation(models.Model):
+    """Words of a statement, as a report quotes them, in another language: a translator's text for
+    an edition in that language. `source` keeps the words translated, so a changed quote shows
+    as untranslated rather than printing an old translation."""
+
+    statement = models.ForeignKey(Statement, verbose_name=_("statement"),
+                                  on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
+    source = models.TextField(_("words translated"))
+    source_key = models.CharField(max_length=64, editable=False)
+    text = models.TextField(_("translation"))
+
+    class Meta:
+        verbose_name = _("translated quote")
+        verbose_name_plural = _("translated quotes")
+        constraints = [models.UniqueConstraint(fields=["statement", "language", "source_key"],
+                                               name="one_translation_per_quote")]
+
+    def __str__(self):
+        return f"{self.statement_id} ({self.language}): {self.text[:60]}"
+
+    def save(self, *args, **kwargs):
+        self.source_key = text_key(self.source)
+        super().save(*args, **kwargs)
+
+
+def text_key(text: str) -> str:
+    """One key for texts that differ only in spacing: how quotes and memory segments are found."""
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()

@@ -4,7 +4,15 @@ never changed here: builds make them and the report page publishes them."""
 from django.contrib import admin
 
 from idm.core.admin import AuditedAdmin, AuditedAdminMixin, ReadOnlyAdmin
-from idm.publications.models import AbbreviationEntry, BuildJob, Edition, Publication, Version
+from idm.publications.models import (
+    AbbreviationEntry,
+    BuildJob,
+    Edition,
+    MemorySegment,
+    Publication,
+    ReportText,
+    Version,
+)
 
 
 class EditionInline(admin.TabularInline):
@@ -48,3 +56,18 @@ class AbbreviationEntryAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class BuildJobAdmin(admin.ModelAdmin):
     list_display = ["publication", "languages", "formats", "status", "progress", "created_at"]
     readonly_fields = [f.name for f in BuildJob._meta.fields]
+
+
+@admin.register(ReportText)
+class ReportTextAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """A publication's own wording of a fixed text in one language."""
+
+    list_display = ["key", "language", "text", "publication"]
+    list_filter = ["publication", "language"]
+
+
+@admin.register(MemorySegment)
+class MemorySegmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["source", "target", "language", "origin", "created_at"]
+    list_filter = ["language", "origin"]
+    search_fields = ["source", "target"]

@@ -11,7 +11,6 @@ A regular build holds the final key messages and recommendations only; a review 
     assemble(publication, "fr") -> the document (raises MissingTranslations if any is lacking)
 """
 
-import re
 from dataclasses import dataclass
 
 from django.utils import translation
@@ -20,14 +19,13 @@ from django.utils.translation import ngettext
 
 from idm.core.languages import LANGUAGE_NAMES
 from idm.deliberation import privacy
-from idm.deliberation.models import KeyMessage, Recommendation, Statement
+from idm.deliberation.models import KeyMessage, Recommendation, Statement, text_key
 from idm.dialogues import statistics
 from idm.dialogues.agenda import printed_agenda, sessions_by_workshop
 from idm.dialogues.models import Workshop
+from idm.publications import texts
 from idm.publications.models import Edition, Publication
 from idm.synthesis.abbreviations import collect
-
-PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 @dataclass(frozen=True)
@@ -47,68 +45,22 @@ class MissingTranslations(Exception):
         super().__init__(f"{len(missing)} field(s) missing in {language}")
 
 
-# What a build contains --------------------------------------------------------------------------
-
-
-def _key_messages(publication: Publication, review: bool):
-    key_messages = publication.dialogue.key_messages.all()
-    return key_messages if review else key_messages.filter(status=KeyMessage.Status.FINAL)
-
-
-def _recommendations(publication: Publication, review: bool):
-    recommendations = publication.dialogue.recommendations.all()
-    return recommendations if review else recommendations.filter(status=KeyMessage.Status.FINAL)
-
-
 # Before building: what a language lacks, what a build leaves out ---------------------------------
-
-
-def _lacks(obj, field: str, language: str) -> bool:
-    """A field is needed in a language when the English one says something."""
-    english = (getattr(obj, f"{field}_en", "") or "").strip()
-    return bool(english) and not (getattr(obj, f"{field}_{language}", "") or "").strip()
 
 
 def check(publication: Publication, language: str, *, review: bool = False) -> list[Missing]:
     """Every printed field the report would lack in `language`, named; never filled in silently.
     Only what the build holds counts: a draft key message needs its translation in a review
     draft, not in a regular build."""
-    missing: list[Missing] = []
-
-    def need(obj, what: str, *fields: str) -> None:
-        for field in fields:
-            if language == "en":
-                if field in ("title",) and not (getattr(obj, f"{field}_en", "") or "").strip():
-                    missing.append(Missing(what, field, language))
-            elif _lacks(obj, field, language):
-                missing.append(Missing(what, field, language))
-
-    dialogue = publication.dialogue
-    need(publication, _("Publication"), "title", "subtitle", "introduction", "conclusions",
-         "rights")
-    need(dialogue.series, _("Series"), "name")
-    for key_message in _key_messages(publication, review):
-        need(key_message, _("Key message %(number)s") % {"number": key_message.number},
-             "title", "body")
-    for recommendation in _recommendations(publication, review):
-        need(recommendation, _("Recommendation to %(addressee)s (%(start)s…)") % {
-            "addressee": recommendation.get_addressee_display(),
-            "start": recommendation.text_en[:40]}, "text")
-    workshops = list(dialogue.workshops.all())
-    sessions = sessions_by_workshop(workshops)
-    for workshop in workshops:
-        need(workshop, _("Workshop %(slug)s") % {"slug": workshop.slug}, "title", "city", "venue")
-        for session in sessions[workshop.pk]:
-            need(session, _("Session “%(title)s” (%(slug)s)") % {
-                "title": session.title_en, "slug": workshop.slug}, "title", "description")
-        for session in sessions[workshop.pk]:
-            for link in session.roles.all():
-                need(link, _("%(person)s in “%(session)s”") % {
-                    "person": link.person.full_name, "session": session.title_en},
-                     "title", "organization_name")
-    for event in dialogue.reference_events.all():
-        need(event, _("Reference event %(slug)s") % {"slug": event.slug}, "title")
-    return missing
+    if language == "en":
+        # English is the source: only a title may be lacking there.
+        return [Missing(f.what, f.name, language) for f in texts.fields(publication, language,
+                                                                        review=review)
+                if f.blocks and f.name == "title" and f.obj is not None
+                and not (getattr(f.obj, "title_en", "") or "").strip()]
+    return [Missing(f.what, f.name, language)
+            for f in texts.fields(publication, language, review=review)
+            if f.blocks and f.missing]
 
 
 def notices(publication: Publication, *, review: bool = False) -> list[str]:
@@ -144,10 +96,6 @@ def notices(publication: Publication, *, review: bool = False) -> list[str]:
 # Assembly ---------------------------------------------------------------------------------------
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [" ".join(p.split()) for p in PARAGRAPH_BREAK.split(text or "") if p.strip()]
-
-
 class _Numbering:
     """Paragraphs are numbered through the report, for citation."""
 
@@ -156,26 +104,31 @@ class _Numbering:
 
     def paragraphs(self, text: str) -> list[dict]:
         blocks = []
-        for paragraph in _paragraphs(text):
+        for paragraph in texts.paragraphs(text):
             blocks.append({"type": "paragraph", "number": self.next, "text": paragraph})
             self.next += 1
         return blocks
 
 
-def _quote(statement: Statement, quote: str, groups: dict) -> dict:
+def _quote(statement: Statement, quote: str, groups: dict, language: str, fixed: dict) -> dict:
     """A quoted statement and its attribution line, composed here once so that every format
     reads the same: "Name, Title, Organization (New York, Panel 1: …)", "Italy (General debate
-    of the 73rd UN General Assembly, September 2018)"."""
+    of the 73rd UN General Assembly, September 2018)". A statement in another language is quoted
+    in the edition's language where a translator gave the words, else as it was said."""
     if statement.session_id:
         source = f"{statement.session.workshop.city}, {statement.session.title}"
     else:
         source = statement.reference_event.title
     speaker = privacy.public_speaker(statement, groups)
-    # Translators: who said a quoted statement, then where: "Italy (General debate of …)".
-    attribution = _("%(speaker)s (%(source)s)") % {"speaker": speaker, "source": source}
-    return {"type": "quote", "text": quote or statement.text, "speaker": speaker,
-            "source": source, "attribution": attribution, "language": statement.language,
-            "statement": statement.pk}
+    words, words_language = quote or statement.text, statement.language
+    if words_language != language:
+        key = text_key(words)
+        for translated in statement.translations.all():
+            if translated.language == language and translated.source_key == key:
+                words, words_language = translated.text, language
+    attribution = fixed["attribution"] % {"speaker": speaker, "source": source}
+    return {"type": "quote", "text": words, "speaker": speaker, "source": source,
+            "attribution": attribution, "language": words_language, "statement": statement.pk}
 
 
 def _chart_in_words(chart: dict) -> str:
@@ -185,8 +138,9 @@ def _chart_in_words(chart: dict) -> str:
     return f"{chart['title']}. {'; '.join(rows)}."
 
 
-def _evidence_blocks(evidence, groups: dict) -> list[dict]:
-    return [_quote(e.statement, e.quote, groups) for e in evidence if e.statement.complete]
+def _evidence_blocks(evidence, groups: dict, language: str, fixed: dict) -> list[dict]:
+    return [_quote(e.statement, e.quote, groups, language, fixed) for e in evidence
+            if e.statement.complete]
 
 
 def _agenda(workshop: Workshop, sessions) -> dict:
@@ -194,21 +148,11 @@ def _agenda(workshop: Workshop, sessions) -> dict:
     return {"type": "agenda", **printed_agenda(workshop, sessions)}
 
 
-def _labels() -> dict:
-    return {
-        "contents": _("Contents"), "abbreviations": _("Abbreviations and acronyms"),
-        "report": _("Report of the workshops"), "introduction": _("Introduction"),
-        "conclusions": _("Conclusions"), "recommendations": _("Recommendations"),
-        "appendices": _("Appendices"), "key_message": _("Key message"),
-        "participants_said": _("What participants said"), "page": _("Page"),
-        "isbn": _("ISBN"), "isbn_pdf": _("ISBN (PDF)"), "issn": _("ISSN"),
-        "reference_number": _("Reference number"), "also_available": _("Also available in:"),
-        "publisher": _("Publisher"), "demonstration": _("Demonstration"),
-        "draft": _("draft"), "review_draft": _("Draft for review – not for publication"),
-        "review_note": _("This review draft holds key messages and recommendations that are "
-                         "still drafts, each marked “(draft)”. It is not the published edition: "
-                         "do not quote or circulate it."),
-    }
+# The fixed texts the renderers print as labels.
+LABELS = ("contents", "abbreviations", "report", "introduction", "conclusions",
+          "recommendations", "appendices", "key_message", "participants_said", "page", "isbn",
+          "isbn_pdf", "issn", "reference_number", "also_available", "publisher", "demonstration",
+          "draft", "review_draft", "review_note")
 
 
 def assemble(publication: Publication, language: str, *, review: bool = False,
@@ -228,6 +172,7 @@ def _assemble(publication: Publication, language: str, review: bool) -> dict:
         publication=publication, language=language)
     numbering = _Numbering()
     sections: list[dict] = []
+    fixed = texts.fixed_texts(publication, language)
 
     introduction = numbering.paragraphs(publication.introduction)
     stats = statistics.for_dialogue(dialogue)
@@ -238,22 +183,23 @@ def _assemble(publication: Publication, language: str, review: bool) -> dict:
         chart = statistics.chart_data(stats, "category")
         introduction.append({"type": "figure", "name": "participants-by-category",
                              "svg": statistics.chart_svg(stats, "category"), "chart": chart,
-                             "caption": _("Participants and speakers by stakeholder category"),
+                             "caption": fixed["participants_figure"],
                              "alt": _chart_in_words(chart)})
     sections.append({"part": "report", "id": "introduction", "number": None,
-                     "title": _("Introduction"), "blocks": introduction})
+                     "title": fixed["introduction"], "blocks": introduction})
 
-    key_messages = (_key_messages(publication, review).prefetch_related(
+    key_messages = (texts.printed_key_messages(publication, review).prefetch_related(
         "evidence__statement__person", "evidence__statement__speaker_category",
         "evidence__statement__session__workshop", "evidence__statement__session__roles__person",
-        "evidence__statement__reference_event").order_by("number"))
+        "evidence__statement__reference_event", "evidence__statement__translations")
+        .order_by("number"))
     # Who may be named as a category among the Chatham House speakers: counted once for all.
     groups = privacy.speaker_groups(e.statement for k in key_messages for e in k.evidence.all())
     for key_message in key_messages:
         blocks = numbering.paragraphs(key_message.body)
-        quotes = _evidence_blocks(key_message.evidence.all(), groups)
+        quotes = _evidence_blocks(key_message.evidence.all(), groups, language, fixed)
         if quotes:
-            blocks.append({"type": "heading", "text": _("What participants said")})
+            blocks.append({"type": "heading", "text": fixed["participants_said"]})
             blocks.extend(quotes)
         sections.append({"part": "report", "id": f"key-message-{key_message.number}",
                          "number": str(key_message.number), "title": key_message.title,
@@ -261,13 +207,13 @@ def _assemble(publication: Publication, language: str, review: bool) -> dict:
                          "blocks": blocks})
 
     sections.append({"part": "report", "id": "conclusions", "number": None,
-                     "title": _("Conclusions"),
+                     "title": fixed["conclusions"],
                      "blocks": numbering.paragraphs(publication.conclusions)})
 
     groups = []
     by_addressee: dict[str, list[Recommendation]] = {}
-    for recommendation in _recommendations(publication, review).order_by("addressee", "order",
-                                                                          "pk"):
+    for recommendation in texts.printed_recommendations(publication, review).order_by(
+            "addressee", "order", "pk"):
         by_addressee.setdefault(recommendation.addressee, []).append(recommendation)
     for addressee in Recommendation.Addressee.values:
         items = by_addressee.get(addressee, [])
@@ -278,14 +224,14 @@ def _assemble(publication: Publication, language: str, review: bool) -> dict:
                                      for i, r in enumerate(items)]})
             numbering.next += len(items)
     sections.append({"part": "report", "id": "recommendations", "number": None,
-                     "title": _("Recommendations"),
+                     "title": fixed["recommendations"],
                      "blocks": [{"type": "recommendations", "groups": groups}] if groups else []})
 
     workshops = list(dialogue.workshops.order_by("first_day"))
     sessions = sessions_by_workshop(workshops)
     for workshop in workshops:
         sections.append({"part": "appendices", "id": f"agenda-{workshop.slug}", "number": None,
-                         "title": _("Final agenda, %(city)s") % {"city": workshop.city},
+                         "title": fixed["final_agenda"] % {"city": workshop.city},
                          "blocks": [_agenda(workshop, sessions[workshop.pk])]})
 
     abbreviations = _abbreviations(publication, language, sections)
@@ -295,7 +241,7 @@ def _assemble(publication: Publication, language: str, review: bool) -> dict:
     meta = {
         "language": language,
         "series": dialogue.series.name, "number": dialogue.number,
-        "number_label": _("No. %(number)s") % {"number": dialogue.number},
+        "number_label": fixed["number_label"] % {"number": dialogue.number},
         "title": edition.printed_title or publication.title,
         "subtitle": publication.subtitle, "publisher": publication.publisher,
         "publisher_address": publication.publisher_address, "year": publication.year,
@@ -306,16 +252,19 @@ def _assemble(publication: Publication, language: str, review: bool) -> dict:
                             "language_name": LANGUAGE_NAMES[e.language],
                             "title": e.printed_title, "isbn": e.isbn} for e in other_editions],
         "demonstration": publication.demonstration, "review": review,
-        "demonstration_note": _(
-            "Demonstration edition, built by idm from demonstration data. The identifiers and the "
-            "key messages' titles are those of the real publication; the rest of the text is "
-            "not: the key messages' texts were written for the demonstration, speakers in "
-            "illustrative sessions are fictional, and quoted statements from the UN General "
-            "Debate were made there, not at the dialogue.")
-        if publication.demonstration else "",
+        "demonstration_note": _demonstration_note(publication, language, fixed),
     }
-    return {"language": language, "meta": meta, "labels": _labels(),
+    return {"language": language, "meta": meta,
+            "labels": {key: fixed[key] for key in LABELS},
             "abbreviations": abbreviations, "sections": sections}
+
+
+def _demonstration_note(publication: Publication, language: str, fixed: dict) -> str:
+    if not publication.demonstration:
+        return ""
+    if language == publication.original_language:
+        return fixed["demonstration_note"]
+    return f"{fixed['demonstration_note']} {fixed['demonstration_translation']}"
 
 
 def _texts(sections: list[dict]):

@@ -198,3 +198,68 @@ class BuildJob(models.Model):
 
     def __str__(self):
         return f"{self.publication.slug} {self.languages} {self.formats} {self.status}"
+
+
+class ReportText(models.Model):
+    """One of the report's fixed texts ("Contents", "Final agenda, %(city)s") as a translator
+    wrote it for this publication, in place of the interface's own translation."""
+
+    publication = models.ForeignKey(Publication, verbose_name=_("publication"),
+                                    on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
+    key = models.CharField(_("text"), max_length=40)
+    text = models.TextField(_("translation"))
+
+    class Meta:
+        ordering = ["publication", "language", "key"]
+        verbose_name = _("report text")
+        verbose_name_plural = _("report texts")
+        constraints = [models.UniqueConstraint(fields=["publication", "language", "key"],
+                                               name="one_report_text_per_language")]
+
+    def __str__(self):
+        return f"{self.key} ({self.language})"
+
+
+class TranslatedUnit(models.Model):
+    """What an imported translation was made from: the English of one unit of an exchange file,
+    so the status page can say when the English has changed since (the translation is stale)."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE,
+                                    related_name="translated_units")
+    language = models.CharField(max_length=2, choices=LANGUAGE_CHOICES)
+    unit = models.CharField(max_length=120)
+    source = models.TextField()
+    imported_at = models.DateTimeField(default=timezone.now)
+    imported_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["publication", "language", "unit"],
+                                               name="one_record_per_unit")]
+
+    def __str__(self):
+        return f"{self.unit} ({self.language})"
+
+
+class MemorySegment(models.Model):
+    """A translation memory entry: an English text and its translation, from an imported file or
+    a TMX. Exports offer them for the same or similar English."""
+
+    language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
+    source = models.TextField(_("English"))
+    source_key = models.CharField(max_length=64, db_index=True, editable=False)
+    target = models.TextField(_("translation"))
+    target_key = models.CharField(max_length=64, editable=False)
+    origin = models.CharField(_("origin"), max_length=200, blank=True,
+                              help_text=_("Where the pair comes from: a dialogue's file, a TMX."))
+    created_at = models.DateTimeField(_("added at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["language", "-created_at"]
+        verbose_name = _("translation memory segment")
+        verbose_name_plural = _("translation memory")
+        constraints = [models.UniqueConstraint(fields=["language", "source_key", "target_key"],
+                                               name="one_memory_pair")]
+
+    def __str__(self):
+        return f"{self.source[:40]} → {self.target[:40]} ({self.language})"

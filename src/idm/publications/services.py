@@ -1,5 +1,6 @@
 """The operations that change publications: queuing report builds, keeping a build as a new
-version, publishing one, the rapporteur's abbreviations."""
+version, publishing one, the rapporteur's abbreviations, translations coming back from translators
+and the translation memory."""
 
 import io
 import logging
@@ -15,7 +16,18 @@ from django.utils.translation import gettext_noop
 from pypdf import PdfReader
 
 from idm.core import services as core_services
-from idm.publications.models import AbbreviationEntry, BuildJob, Edition, Publication, Version
+from idm.deliberation.models import QuoteTranslation, text_key
+from idm.publications.exchange import Incoming
+from idm.publications.models import (
+    AbbreviationEntry,
+    BuildJob,
+    Edition,
+    MemorySegment,
+    Publication,
+    ReportText,
+    TranslatedUnit,
+    Version,
+)
 from idm.publications.render import FORMATS
 
 logger = logging.getLogger(__name__)
@@ -181,3 +193,97 @@ def save_abbreviation(publication: Publication, language: str, short: str, long:
              or AbbreviationEntry(publication=publication, language=language, short=short))
     entry.long, entry.removed = long.strip(), removed
     return core_services.save(entry, actor)
+
+
+# Translations -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_translations(incoming: Incoming, actor) -> int:
+    """Saves what a translation file brings (read and checked by `exchange.read_translations`),
+    all or nothing: the texts, what each was translated from, and the memory's new pairs.
+    Returns how many texts changed; importing the same file again changes none."""
+    language = incoming.language
+    by_text: dict[str, list] = {}
+    for change in incoming.changes:
+        by_text.setdefault(change.unit.field.key, []).append(change)
+    changed_objects = {}
+    for key, changes in by_text.items():
+        text = changes[0].unit.field
+        theirs = {c.unit.id: c.target for c in changes}
+        translated = text.translated_units()
+        value = "\n\n".join(theirs.get(unit_id) or translated[unit_id]
+                             for unit_id, _english in text.units)
+        if key.startswith("text/"):
+            _save_report_text(incoming.publication, language, text, value, actor)
+        elif key.startswith("abbreviation/"):
+            save_abbreviation(incoming.publication, language, text.extra["short"], value, False,
+                              actor)
+        elif text.name == "quote":
+            _save_quote(text, language, value, actor)
+        else:
+            setattr(text.obj, f"{text.name}_{language}", value)
+            changed_objects[(type(text.obj), text.obj.pk)] = text.obj
+    for obj in changed_objects.values():
+        core_services.save(obj, actor)
+    arrived = incoming.changes + incoming.unchanged
+    _record_sources(incoming, arrived, actor)
+    add_to_memory([(language, c.unit.english, c.target) for c in arrived], incoming.origin)
+    return len(by_text)
+
+
+def _save_report_text(publication, language: str, text, value: str, actor) -> None:
+    own = ReportText.objects.filter(publication=publication, language=language,
+                                    key=text.name).first()
+    if value == text.catalogue:
+        # The interface's own wording again: nothing of the publication's to keep.
+        if own is not None:
+            core_services.delete(own, actor)
+        return
+    own = own or ReportText(publication=publication, language=language, key=text.name)
+    own.text = value
+    core_services.save(own, actor)
+
+
+def _save_quote(text, language: str, value: str, actor) -> None:
+    statement = text.obj
+    quote = (QuoteTranslation.objects.filter(statement=statement, language=language,
+                                             source_key=text_key(text.english)).first()
+             or QuoteTranslation(statement=statement, language=language, source=text.english))
+    quote.text = value
+    core_services.save(quote, actor)
+
+
+def _record_sources(incoming: Incoming, arrived: list, actor) -> None:
+    """What each translation was made from, for the status page's stale texts."""
+    recorded = dict(TranslatedUnit.objects.filter(
+        publication=incoming.publication, language=incoming.language).values_list("unit",
+                                                                                  "source"))
+    for change in arrived:
+        unit = change.unit
+        if recorded.get(unit.id) == unit.english:
+            continue
+        TranslatedUnit.objects.update_or_create(
+            publication=incoming.publication, language=incoming.language, unit=unit.id,
+            defaults={"source": unit.english, "imported_at": timezone.now(),
+                      "imported_by": str(actor or "")})
+
+
+def add_to_memory(pairs: list[tuple[str, str, str]], origin: str) -> int:
+    """Keeps (language, English, translation) pairs in the memory; a pair it has is left as it
+    is. Returns how many were new."""
+    wanted = {}
+    for language, english, target in pairs:
+        if english.strip() and target.strip():
+            wanted[(language, text_key(english), text_key(target))] = (english, target)
+    if not wanted:
+        return 0
+    have = set(MemorySegment.objects.filter(
+        language__in={k[0] for k in wanted}, source_key__in={k[1] for k in wanted})
+        .values_list("language", "source_key", "target_key"))
+    new = [MemorySegment(language=language, source=" ".join(english.split()), source_key=key,
+                         target=" ".join(target.split()), target_key=target_key, origin=origin)
+           for (language, key, target_key), (english, target) in wanted.items()
+           if (language, key, target_key) not in have]
+    MemorySegment.objects.bulk_create(new, batch_size=500)
+    return len(new)

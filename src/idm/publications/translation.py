@@ -7,4 +7,5 @@ from idm.publications.models import Publication
 
 @register(Publication)
 class PublicationTranslation(TranslationOptions):
-    fields = ("title", "subtitle", "abstract", "introduction", "conclusions", "rights")
+    fields = ("title", "subtitle", "abstract", "introduction", "conclusions", "rights", "publisher",
+              "publisher_address")

@@ -12,16 +12,24 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from idm.core import roles
 from idm.core.languages import LANGUAGE_CHOICES, LANGUAGE_NAMES, LANGUAGES
+from idm.core.spreadsheets import ImportFileError, read_upload
 from idm.dialogues.models import Dialogue
-from idm.publications import services
+from idm.publications import exchange, services
 from idm.publications.document import check, notices, table_of_contents
-from idm.publications.models import AbbreviationEntry, BuildJob, Publication, Version
+from idm.publications.models import (
+    AbbreviationEntry,
+    BuildJob,
+    MemorySegment,
+    Publication,
+    Version,
+)
 from idm.publications.render import FORMATS
 
 
@@ -263,7 +271,8 @@ def report_page(request, number: int):
         "notices": notices(publication),
         "missing": [(LANGUAGE_NAMES[c], items) for c, items in missing.items()],
         "editions": _editions_with_versions(publication), "jobs": publication.builds.all()[:5],
-        "abbreviations": publication.abbreviations.all()})
+        "abbreviations": publication.abbreviations.all(),
+        "translation_pages": [(c, LANGUAGE_NAMES[c]) for c in LANGUAGES if c != "en"]})
 
 
 def _editions_with_versions(publication: Publication) -> list:
@@ -341,3 +350,127 @@ def abbreviations(request, number: int):
     return render(request, "publications/abbreviations.html", {
         "publication": publication, "form": form, "entries": publication.abbreviations.all(),
         "found": [(LANGUAGE_NAMES[lang], items) for lang, items in found.items()]})
+
+
+# Translations -----------------------------------------------------------------------------------
+
+TRANSLATION_FILE_KEY = "idm-translation-file"
+TRANSLATED_LANGUAGES = [code for code in LANGUAGES if code != "en"]
+
+
+def _translation_target(number: int, language: str) -> Publication:
+    if language not in TRANSLATED_LANGUAGES:
+        raise Http404("no such language")
+    return get_object_or_404(Publication.objects.select_related("dialogue__series"),
+                             dialogue__number=number)
+
+
+@roles.secretariat_required
+def translations(request, number: int, language: str):
+    """Per dialogue and language: what is translated, missing and stale, what blocks the edition,
+    the files for translators and what comes back."""
+    publication = _translation_target(number, language)
+    found = exchange.status(publication, language)
+    counts = {state: sum(f.state == state for f in found)
+              for state in ("translated", "missing", "stale")}
+    return render(request, "publications/translations.html", {
+        "dialogue": publication.dialogue, "publication": publication, "language": language,
+        "language_name": LANGUAGE_NAMES[language], "counts": counts,
+        "blocking": sum(f.blocks and f.state != "translated" for f in found),
+        "todo": [f for f in found if f.state != "translated"],
+        "other_languages": [(c, LANGUAGE_NAMES[c]) for c in TRANSLATED_LANGUAGES],
+        "memory": MemorySegment.objects.filter(language=language).count()})
+
+
+@roles.secretariat_required
+def translations_export(request, number: int, language: str):
+    publication = _translation_target(number, language)
+    missing_only = request.GET.get("missing") == "1"
+    copy_source = request.GET.get("tool") == "omegat"
+    content = exchange.write_xliff(publication, language, missing_only=missing_only,
+                                   copy_source=copy_source)
+    name = (f"{publication.slug}-{language}{'-missing' if missing_only else ''}"
+            f"{'-omegat' if copy_source else ''}.xlf")
+    response = HttpResponse(content, content_type="application/xliff+xml")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@roles.secretariat_required
+def translations_import(request, number: int, language: str):
+    """Upload, preview, then confirm: nothing is saved before the confirmation."""
+    publication = _translation_target(number, language)
+    url = reverse("publications:translations", args=[number, language])
+    if request.method != "POST":
+        return redirect(url)
+    if "confirm" in request.POST:
+        stored = request.session.pop(TRANSLATION_FILE_KEY, None) or {}
+        if stored.get("publication") != publication.pk or stored.get("language") != language:
+            messages.error(request, _("Upload the file again: nothing was saved."))
+            return redirect(url)
+        try:
+            incoming = exchange.read_translations(stored["content"].encode(), stored["name"])
+        except ImportFileError:
+            messages.error(request, _("The file no longer fits the texts: upload it again. "
+                                      "Nothing was saved."))
+            return redirect(url)
+        changed = services.import_translations(incoming, request.user)
+        messages.success(request, ngettext(
+            "%(count)s text translated from %(name)s.",
+            "%(count)s texts translated from %(name)s.", changed) % {
+            "count": changed, "name": stored["name"]})
+        return redirect(url)
+    upload = request.FILES.get("file")
+    incoming, problems = None, []
+    request.session.pop(TRANSLATION_FILE_KEY, None)
+    if upload is None:
+        problems = [exchange.Problem("file", "file", _("Choose a file to upload."))]
+    else:
+        try:
+            content = read_upload(upload)
+            incoming = exchange.read_translations(content, upload.name)
+        except ImportFileError as error:
+            problems = error.errors
+        else:
+            if incoming.publication != publication or incoming.language != language:
+                problems = [exchange.Problem("file", "file", _(
+                    "This file is for dialogue %(number)s in %(language)s, not this page's.")
+                    % {"number": incoming.publication.dialogue.number,
+                       "language": LANGUAGE_NAMES[incoming.language]})]
+                incoming = None
+            else:
+                request.session[TRANSLATION_FILE_KEY] = {
+                    "publication": publication.pk, "language": language, "name": upload.name,
+                    "content": content.decode("utf-8", "replace")}
+    return render(request, "publications/translations_import.html", {
+        "dialogue": publication.dialogue, "publication": publication, "language": language,
+        "language_name": LANGUAGE_NAMES[language], "incoming": incoming,
+        "problems": problems[:200], "problem_count": len(problems),
+        "name": upload.name if upload else ""}, status=400 if problems else 200)
+
+
+@roles.secretariat_required
+def translation_memory(request, language: str):
+    """The memory of one language as TMX (GET), or a TMX's pairs added to it (POST)."""
+    if language not in TRANSLATED_LANGUAGES:
+        raise Http404("no such language")
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise exchange.TranslationFileError([exchange.Problem(
+                    "file", "file", _("Choose a file to upload."))])
+            pairs = exchange.read_tmx(read_upload(upload), upload.name)
+        except ImportFileError as error:
+            for problem in error.errors[:20]:
+                messages.error(request, str(problem))
+        else:
+            added = services.add_to_memory([p for p in pairs if p[0] == language], upload.name)
+            messages.success(request, _("%(added)s new pairs in the memory, from %(name)s.") % {
+                "added": added, "name": upload.name})
+        return redirect(request.POST.get("back") if url_has_allowed_host_and_scheme(
+            request.POST.get("back"), allowed_hosts={request.get_host()})
+            else reverse("publications:catalogue"))
+    response = HttpResponse(exchange.write_tmx(language), content_type="application/x-tmx+xml")
+    response["Content-Disposition"] = f'attachment; filename="idm-memory-{language}.tmx"'
+    return response
