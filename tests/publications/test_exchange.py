@@ -205,7 +205,7 @@ def test_the_status_page_and_the_web_import(secretariat_client, participant, pub
     page = secretariat_client.get(url)
     assert page.status_code == 200
     blocking = len(check(publication, "fr"))
-    assert f"{blocking} texts block the Français edition" in page.content.decode()
+    assert f"{blocking} texts block the French edition" in page.content.decode()
     assert "Key message 1" in page.content.decode()
     assert secretariat_client.get("/en/manage/dialogues/28/translations/de/").status_code == 404
     assert secretariat_client.get("/en/manage/dialogues/99/translations/fr/").status_code == 404
@@ -225,7 +225,7 @@ def test_the_status_page_and_the_web_import(secretariat_client, participant, pub
     assert f"{len(store.units)} units change" in preview.content.decode()
     assert AuditEntry.objects.count() == before and check(publication, "fr")
     saved = secretariat_client.post(url + "import/", {"confirm": "1"}, follow=True)
-    assert "Nothing blocks the Français edition" in saved.content.decode()
+    assert "Nothing blocks the French edition" in saved.content.decode()
     publication.refresh_from_db()
     assert check(publication, "fr") == []
 
@@ -237,3 +237,27 @@ def test_the_status_page_and_the_web_import(secretariat_client, participant, pub
     assert "nothing was saved" in refused.content.decode()
     # A confirmation without a previewed file saves nothing.
     assert secretariat_client.post(url + "import/", {"confirm": "1"}).status_code == 302
+
+
+def test_a_changed_english_makes_its_translation_stale_until_reviewed(publication, tmp_path):
+    call_command("translations", "import", str(filled(exported(tmp_path), tmp_path)))
+    key_message = KeyMessage.objects.get(number=3)
+    body = f"deliberation.keymessage/{key_message.pk}/body"
+    key_message.body_en += " One sentence more."
+    key_message.save()
+    states = {f.text.key: f.state for f in exchange.status(publication, "fr")}
+    assert states[body] == "stale"
+
+    # The texts to translate include it, its old translation to review; sent back untouched,
+    # it stays stale; reviewed (changed), it is translated again.
+    again = exported(tmp_path, "--missing-only")
+    assert [unit_id(u) for u in again.units] == [f"{body}/1"]
+    target = again.units[0].xmlelement.find(f"{{{XLIFF_12}}}target")
+    assert target.get("state") == "needs-review-translation"
+    untouched = tmp_path / "untouched.xlf"
+    untouched.write_bytes(bytes(again))
+    call_command("translations", "import", str(untouched))
+    assert {f.text.key: f.state for f in exchange.status(publication, "fr")}[body] == "stale"
+    call_command("translations", "import", str(filled(again, tmp_path)))
+    assert {f.text.key: f.state for f in exchange.status(publication, "fr")}[body] == (
+        "translated")

@@ -21,6 +21,11 @@ pytestmark = pytest.mark.unit
      "International Organization for Migration"),
     ("Sustainable Development Goals (SDGs) include migration.", "SDGs",
      "Sustainable Development Goals"),
+    # French elides the article into the long form's first word; the definition starts after it.
+    ("les États membres de l’Organisation internationale pour les migrations (OIM)", "OIM",
+     "Organisation internationale pour les migrations"),
+    ("le rôle de l'Organisation des Nations Unies (ONU)", "ONU",
+     "Organisation des Nations Unies"),
 ])
 def test_long_form_then_short_form(text, short, long):
     assert Definition(short, long) in find_definitions(text)

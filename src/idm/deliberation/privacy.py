@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from idm.deliberation.models import Statement
@@ -31,7 +32,7 @@ def public_speaker(statement: Statement, groups: dict[GroupKey, int] | None = No
     if statement.kind == Statement.Kind.NOTE and not statement.person_id:
         return _("Rapporteur's note")
     if statement.attribution == Statement.Attribution.ATTRIBUTED:
-        name = statement.person.full_name if statement.person_id else statement.speaker_name
+        name = statement.person.full_name if statement.person_id else _delegation(statement)
         affiliation = speaker_affiliation(statement)
         return f"{name}, {affiliation}" if affiliation else name
     if _shows_category(statement):
@@ -41,6 +42,17 @@ def public_speaker(statement: Statement, groups: dict[GroupKey, int] | None = No
             return _("A participant from the category “%(category)s”") % {
                 "category": statement.speaker_category.name}
     return _("A participant")
+
+
+def _delegation(statement: Statement) -> str:
+    """A speaker from the floor by name; a delegation named after its country ("Italy") in the
+    reader's language ("Italie"). English pages need no country, so they load none."""
+    name = statement.speaker_name
+    if statement.speaker_country_id and get_language() not in (None, "en"):
+        country = statement.speaker_country
+        if name == country.name_en and country.name:
+            return country.name
+    return name
 
 
 def _shows_category(statement: Statement) -> bool:

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from idm.publications import render, services
-from idm.publications.document import MissingTranslations, assemble, notices
+from idm.publications.document import MissingTranslations, assemble, check, notices
 from idm.publications.models import Publication, Version
 
 Progress = Callable[[float, str], None]
@@ -31,10 +31,13 @@ def build(publication: Publication, languages: list[str], formats: list[str], ac
     result = BuildResult(notices=notices(publication, review=review))
     steps = len(languages) * (len(formats) + 1)
     done = 0
+    # Each edition of a regular build names the others built with it ("Also available in").
+    building = () if review else tuple(language for language in languages
+                                       if not check(publication, language))
     for language in languages:
         progress(done / steps, f"{language}: assembling")
         try:
-            document = assemble(publication, language, review=review)
+            document = assemble(publication, language, review=review, building=building)
         except MissingTranslations as error:
             result.missing[language] = [str(m) for m in error.missing]
             done += len(formats) + 1

@@ -1,6 +1,10 @@
 """The publication of the IDM 2018 demo: No. 28 with its real identifiers, built from the demo's
-data and marked as a demonstration; English is built and published, and French and Spanish as
-far as their translations go (the build reports what is missing)."""
+data and marked as a demonstration, in English, French and Spanish. The French and Spanish texts
+are demonstration translations (demo_data/, not IOM's official text); they arrive the way a
+translator's work does: a TMX seeds the translation memory, and an exchange file pre-filled from
+it is imported."""
+
+from pathlib import Path
 
 from django.db import transaction
 
@@ -8,11 +12,19 @@ from idm.core import services as core_services
 from idm.core.languages import LANGUAGES
 from idm.deliberation.models import Theme
 from idm.dialogues.models import Dialogue
-from idm.publications import services
+from idm.publications import exchange, services
 from idm.publications.build import BuildResult, build
 from idm.publications.models import Edition, Publication
 
 ACTOR = "idm demo"
+TRANSLATIONS = Path(__file__).parent / "demo_data" / "idm-28-demo-translations.tmx"
+# IOM's own French and Spanish names and address, as its publications print them.
+PUBLISHER = {"en": "International Organization for Migration (IOM)",
+             "fr": "Organisation internationale pour les migrations (OIM)",
+             "es": "Organización Internacional para las Migraciones (OIM)"}
+ADDRESS = {"en": "17 route des Morillons, P.O. Box 17, 1211 Geneva 19, Switzerland",
+           "fr": "17 route des Morillons, C.P. 17, 1211 Genève 19, Suisse",
+           "es": "17 route des Morillons, C.P. 17, 1211 Ginebra 19, Suiza"}
 
 INTRODUCTION = """\
 The International Dialogue on Migration (IDM) is IOM's principal forum for migration policy dialogue. In 2018 it was devoted to inclusive and innovative partnerships for effective global governance of migration, in the year the Global Compact for Safe, Orderly and Regular Migration (GCM) was adopted.
@@ -41,8 +53,8 @@ def create_publication(dialogue: Dialogue) -> Publication:
                      "conclusions, recommendations and the final agendas."),
         introduction=INTRODUCTION, introduction_en=INTRODUCTION,
         conclusions=CONCLUSIONS, conclusions_en=CONCLUSIONS,
-        publisher="International Organization for Migration (IOM)",
-        publisher_address="17 route des Morillons, P.O. Box 17, 1211 Geneva 19, Switzerland",
+        **{f"publisher_{code}": name for code, name in PUBLISHER.items()},
+        **{f"publisher_address_{code}": address for code, address in ADDRESS.items()},
         year=dialogue.year, rights_en=f"© {dialogue.year} International Organization for "
                                       "Migration (IOM)",
         original_language="en", demonstration=True), ACTOR)
@@ -57,8 +69,28 @@ def create_publication(dialogue: Dialogue) -> Publication:
     return publication
 
 
+@transaction.atomic
+def translate_demo_publication(publication: Publication) -> dict[str, int]:
+    """The demonstration translations, through the translators' exchange: the TMX goes into the
+    memory, then each language's exchange file, pre-filled from it, is imported. Returns how many
+    texts each language received."""
+    content = TRANSLATIONS.read_bytes()
+    services.add_to_memory(exchange.read_tmx(content, TRANSLATIONS.name),
+                           "idm demo: demonstration translations")
+    received = {}
+    for language in LANGUAGES:
+        if language == "en":
+            continue
+        name = f"{publication.slug}-{language}.xlf"
+        incoming = exchange.read_translations(exchange.write_xliff(publication, language), name)
+        received[language] = services.import_translations(incoming, ACTOR)
+    return received
+
+
 def build_demo_publication(dialogue: Dialogue) -> BuildResult:
     publication = create_publication(dialogue)
+    translate_demo_publication(publication)
+    publication.refresh_from_db()
     result = build(publication, list(LANGUAGES), ["pdf", "docx", "epub", "html"], ACTOR)
     for version in result.built.values():
         services.publish(version, ACTOR)

@@ -13,6 +13,7 @@ A regular build holds the final key messages and recommendations only; a review 
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -156,17 +157,18 @@ LABELS = ("contents", "abbreviations", "report", "introduction", "conclusions",
 
 
 def assemble(publication: Publication, language: str, *, review: bool = False,
-             strict: bool = True) -> dict:
+             strict: bool = True, building: tuple[str, ...] = ()) -> dict:
     """The report in `language`, final texts only or, as a `review` draft, drafts too; with
     `strict`, refuses when a printed field lacks its translation (the list says which)."""
     missing = check(publication, language, review=review)
     if strict and missing:
         raise MissingTranslations(language, missing)
     with translation.override(language):
-        return _assemble(publication, language, review)
+        return _assemble(publication, language, review, building)
 
 
-def _assemble(publication: Publication, language: str, review: bool) -> dict:
+def _assemble(publication: Publication, language: str, review: bool,
+              building: tuple[str, ...]) -> dict:
     dialogue = publication.dialogue
     edition = publication.editions.filter(language=language).first() or Edition(
         publication=publication, language=language)
@@ -191,7 +193,8 @@ def _assemble(publication: Publication, language: str, review: bool) -> dict:
     key_messages = (texts.printed_key_messages(publication, review).prefetch_related(
         "evidence__statement__person", "evidence__statement__speaker_category",
         "evidence__statement__session__workshop", "evidence__statement__session__roles__person",
-        "evidence__statement__reference_event", "evidence__statement__translations")
+        "evidence__statement__reference_event", "evidence__statement__translations",
+        "evidence__statement__speaker_country")
         .order_by("number"))
     # Who may be named as a category among the Chatham House speakers: counted once for all.
     groups = privacy.speaker_groups(e.statement for k in key_messages for e in k.evidence.all())
@@ -235,9 +238,11 @@ def _assemble(publication: Publication, language: str, review: bool) -> dict:
                          "blocks": [_agenda(workshop, sessions[workshop.pk])]})
 
     abbreviations = _abbreviations(publication, language, sections)
-    # "Also available in": the other languages that exist: built, not only as a review draft.
+    # "Also available in": the other languages that exist: built, not only as a review draft,
+    # or built now with this one (`building`: the languages of a regular build).
     other_editions = (publication.editions.exclude(language=language)
-                      .filter(versions__review=False).distinct())
+                      .filter(Q(versions__review=False) | Q(language__in=building))
+                      .distinct().order_by("language"))
     meta = {
         "language": language,
         "series": dialogue.series.name, "number": dialogue.number,

@@ -36,6 +36,10 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
 CLOSE_MATCH = 75
 CLOSE_MATCHES = 3
 MEMORY_ORIGIN = "idm translation memory"
+# The state of a target for the translator to review: idm's exports give it to memory matches
+# and to translations whose English has changed; one that comes back unchanged in it was not
+# reviewed, so it stays stale.
+REVIEW = "needs-review-translation"
 # XLIFF states that say nobody has translated the unit yet.
 UNTRANSLATED_STATES = {None, "", "new", "needs-translation"}
 
@@ -73,6 +77,7 @@ class Unit:
     paragraph: int | None  # 1-based, of `of`
     of: int
     blocks: bool
+    stale: bool = False    # translated from an English that has changed since
 
     @property
     def where(self) -> str:
@@ -86,6 +91,7 @@ def units(publication: Publication, language: str) -> list[Unit]:
     """Every unit of the dialogue's texts in `language`, draft key messages included (a
     translator may work ahead of the rapporteur); `blocks` says what a regular build needs."""
     needed = {f.key for f in texts.fields(publication, language) if f.blocks}
+    imported = _imported_sources(publication, language)
     found = []
     for text in texts.fields(publication, language, review=True):
         translated = text.translated_units()
@@ -94,8 +100,15 @@ def units(publication: Publication, language: str) -> list[Unit]:
             found.append(Unit(id=unit_id, english=english,
                               translated=translated.get(unit_id, ""), field=text,
                               paragraph=n if text.multiline else None, of=len(pieces),
-                              blocks=text.key in needed))
+                              blocks=text.key in needed,
+                              stale=imported.get(unit_id, english) != english))
     return found
+
+
+def _imported_sources(publication: Publication, language: str) -> dict[str, str]:
+    """The English each imported translation was made from, by unit id."""
+    return dict(TranslatedUnit.objects.filter(publication=publication, language=language)
+                .values_list("unit", "source"))
 
 
 def _note(unit: Unit) -> str:
@@ -159,7 +172,7 @@ def write_xliff(publication: Publication, language: str, *, missing_only: bool =
         "theme": dialogue.theme_en, "language": LANGUAGE_NAMES[language]}
     file_node.insert(0, header)
     for unit in units(publication, language):
-        if missing_only and unit.translated:
+        if missing_only and unit.translated and not unit.stale:
             continue
         out = store.addsourceunit(unit.english, filename=original)
         out.xmlelement.set("id", unit.id)
@@ -169,12 +182,16 @@ def write_xliff(publication: Publication, language: str, *, missing_only: bool =
             out.xmlelement.set("size-unit", "char")
         if unit.translated:
             out.settarget(unit.translated, lang=language)
-            out.getlanguageNode(lang=None, index=1).set("state", "translated")
+            out.getlanguageNode(lang=None, index=1).set(
+                "state", REVIEW if unit.stale else "translated")
+            if unit.stale:
+                out.addnote(_("The English has changed since this was translated: review the "
+                              "translation."), origin="idm")
         elif (match := memory.exact.get(text_key(unit.english))) is not None:
             target, origin = match
             out.settarget(target, lang=language)
             node = out.getlanguageNode(lang=None, index=1)
-            node.set("state", "needs-review-translation")
+            node.set("state", REVIEW)
             node.set("state-qualifier", "leveraged-tm")
             out.addnote(_("Filled in from the translation memory (%(origin)s): review it.")
                         % {"origin": origin or MEMORY_ORIGIN}, origin="idm-memory")
@@ -221,6 +238,12 @@ class TranslationFileError(ImportFileError):
 class Change:
     unit: Unit
     target: str
+    state: str | None = None
+
+    @property
+    def reviewed(self) -> bool:
+        """The translation now answers the unit's current English: changed, or confirmed."""
+        return self.target != self.unit.translated or self.state != REVIEW
 
 
 @dataclass
@@ -340,7 +363,7 @@ def read_translations(content: bytes, name: str) -> Incoming:
             incoming.stale.append(ours)
             continue
         problems.extend(_check_target(ours, node, text))
-        change = Change(ours, one_line(text))
+        change = Change(ours, one_line(text), state)
         (incoming.unchanged if change.target == ours.translated else incoming.changes).append(
             change)
     if problems:
@@ -406,8 +429,7 @@ class FieldStatus:
 def status(publication: Publication, language: str) -> list[FieldStatus]:
     """Each text's state in `language`: translated, missing, or stale (translated from an
     English that has changed since, or with paragraphs that no longer match the English)."""
-    imported = dict(TranslatedUnit.objects.filter(publication=publication, language=language)
-                    .values_list("unit", "source"))
+    imported = _imported_sources(publication, language)
     needed = {f.key for f in texts.fields(publication, language) if f.blocks}
     found = []
     for text in texts.fields(publication, language, review=True):

@@ -261,7 +261,7 @@ def _record_sources(incoming: Incoming, arrived: list, actor) -> None:
                                                                                   "source"))
     for change in arrived:
         unit = change.unit
-        if recorded.get(unit.id) == unit.english:
+        if recorded.get(unit.id) == unit.english or not change.reviewed:
             continue
         TranslatedUnit.objects.update_or_create(
             publication=incoming.publication, language=incoming.language, unit=unit.id,

@@ -13,8 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language_info, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from idm.core import roles
@@ -365,6 +365,12 @@ def _translation_target(number: int, language: str) -> Publication:
                              dialogue__number=number)
 
 
+def _language_name(language: str) -> str:
+    """The language as the reader calls it: "French" on an English page, "français" on a French
+    one."""
+    return get_language_info(language)["name_translated"]
+
+
 @roles.secretariat_required
 def translations(request, number: int, language: str):
     """Per dialogue and language: what is translated, missing and stale, what blocks the edition,
@@ -375,8 +381,9 @@ def translations(request, number: int, language: str):
               for state in ("translated", "missing", "stale")}
     return render(request, "publications/translations.html", {
         "dialogue": publication.dialogue, "publication": publication, "language": language,
-        "language_name": LANGUAGE_NAMES[language], "counts": counts,
-        "blocking": sum(f.blocks and f.state != "translated" for f in found),
+        "language_name": _language_name(language), "counts": counts,
+        # A stale text is printed as it is (outdated); a missing one stops the build.
+        "blocking": sum(f.blocks and f.state == "missing" for f in found),
         "todo": [f for f in found if f.state != "translated"],
         "other_languages": [(c, LANGUAGE_NAMES[c]) for c in TRANSLATED_LANGUAGES],
         "memory": MemorySegment.objects.filter(language=language).count()})
@@ -444,7 +451,7 @@ def translations_import(request, number: int, language: str):
                     "content": content.decode("utf-8", "replace")}
     return render(request, "publications/translations_import.html", {
         "dialogue": publication.dialogue, "publication": publication, "language": language,
-        "language_name": LANGUAGE_NAMES[language], "incoming": incoming,
+        "language_name": _language_name(language), "incoming": incoming,
         "problems": problems[:200], "problem_count": len(problems),
         "name": upload.name if upload else ""}, status=400 if problems else 200)
 

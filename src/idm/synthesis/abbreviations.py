@@ -55,6 +55,9 @@ def best_long_form(short: str, long: str) -> str | None:
     return long[start:]
 
 
+ELISION = re.compile(r"^(?:[cdjlmnst]|qu)['’](?=\w)", re.IGNORECASE)
+
+
 def _candidate_words(text_before: str, short: str) -> str:
     words = text_before.split()
     limit = min(len(short) + 5, len(short) * 2)
@@ -69,7 +72,9 @@ def _definition(short: str, before: str) -> Definition | None:
     long = best_long_form(short, candidate)
     if long is None:
         return None
-    long = long.strip(" ,;:")
+    # French elides its articles into the first word: "l’Organisation internationale pour les
+    # migrations (OIM)" defines "Organisation internationale pour les migrations".
+    long = ELISION.sub("", long.strip(" ,;:"))
     # The long form must be longer than the short form and must not be the short form again.
     if len(long) <= len(short) or short.lower() in long.lower().split():
         return None

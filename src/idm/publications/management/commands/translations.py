@@ -101,10 +101,10 @@ class Command(BaseCommand):
             return
         counts = {state: sum(f.state == state for f in found)
                   for state in ("translated", "missing", "stale")}
-        blocking = [f for f in found if f.blocks and f.state != "translated"]
+        blocking = [f for f in found if f.blocks and f.state == "missing"]
         for f in found:
             if f.state != "translated":
-                mark = " (blocks the edition)" if f.blocks else ""
+                mark = " (blocks the edition)" if f.blocks and f.state == "missing" else ""
                 self.stdout.write(f"{f.state}: {f.text.what}, {f.text.name}{mark}")
         self.stdout.write(f"{language}: {counts['translated']} translated, "
                           f"{counts['missing']} missing, {counts['stale']} stale; "
