@@ -22,10 +22,11 @@ def read_input(file: str) -> tuple[bytes, str]:
     return path.read_bytes(), path.name
 
 
-def run_import(command: BaseCommand, do_import, name: str, out: str, summary) -> None:
-    """Calls `do_import()`; reports every problem (as JSON with `out == "json"`) or the result."""
+def or_refuse(command: BaseCommand, do_import, name: str, out: str):
+    """`do_import()`'s result; or every problem it found said (as JSON with `out == "json"`) and
+    a CommandError: nothing was imported."""
     try:
-        result = do_import()
+        return do_import()
     except ImportFileError as error:
         if out == "json":
             command.stdout.write(json.dumps({"imported": False, "errors": error.as_json()},
@@ -35,6 +36,11 @@ def run_import(command: BaseCommand, do_import, name: str, out: str, summary) ->
                 command.stderr.write(str(problem))
         raise CommandError(f"{len(error.errors)} problem(s) in {name}: nothing was "
                            "imported") from None
+
+
+def run_import(command: BaseCommand, do_import, name: str, out: str, summary) -> None:
+    """Calls `do_import()`; reports every problem (as JSON with `out == "json"`) or the result."""
+    result = or_refuse(command, do_import, name, out)
     if out == "json":
         command.stdout.write(json.dumps({"imported": True, **result.__dict__}))
     else:

@@ -6,9 +6,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from idm.core.command_files import read_input, write_output
+from idm.core.command_files import or_refuse, read_input, write_output
 from idm.core.languages import LANGUAGES
-from idm.core.spreadsheets import ImportFileError
 from idm.publications import exchange, services
 from idm.publications.models import Publication
 
@@ -61,17 +60,18 @@ class Command(BaseCommand):
                          text=True)
         else:
             content, name = read_input(options["file"])
-            pairs = _refused(lambda: exchange.read_tmx(content, name), name, self)
+            pairs = or_refuse(self, lambda: exchange.read_tmx(content, name), name, "text")
             added = services.add_to_memory(pairs, name)
             self.stdout.write(self.style.SUCCESS(
                 f"{name}: {len(pairs)} pair(s), {added} new in the memory"))
 
     def _import(self, file: str, dry_run: bool, out: str) -> None:
         content, name = read_input(file)
-        incoming = _refused(lambda: exchange.read_translations(content, name), name, self, out)
+        incoming = or_refuse(self, lambda: exchange.read_translations(content, name), name,
+                             out)
         changed = 0 if dry_run else services.import_translations(incoming, ACTOR)
         said = {"dialogue": incoming.publication.dialogue.number,
-                "language": incoming.language, "saved": not dry_run,
+                "language": incoming.language, "imported": not dry_run,
                 "changed_units": [c.unit.id for c in incoming.changes], "texts_changed": changed,
                 "unchanged_units": len(incoming.unchanged),
                 "stale_units": [u.id for u in incoming.stale],
@@ -117,18 +117,3 @@ def _publication(number: int) -> Publication:
         raise CommandError(f"dialogue No. {number} has no publication yet; create it in the "
                            "admin (Publications)")
     return publication
-
-
-def _refused(read, name: str, command: BaseCommand, out: str = "text"):
-    """`read()`, or every problem of the file said and a CommandError: nothing is saved."""
-    try:
-        return read()
-    except ImportFileError as error:
-        if out == "json":
-            command.stdout.write(json.dumps({"saved": False, "errors": error.as_json()},
-                                            ensure_ascii=False))
-        else:
-            for problem in error.errors:
-                command.stderr.write(str(problem))
-        raise CommandError(f"{len(error.errors)} problem(s) in {name}: nothing was "
-                           "imported") from None
