@@ -3,9 +3,24 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import get_language
 
 
-class GcmObjective(models.Model):
+class OfficialWording:
+    """Reference texts (GCM, SDG) in the reader's language only where an official translation
+    is known; otherwise the English text, which the pages mark as English (see
+    templatetags/official_wording.py) instead of passing it off as a translation."""
+
+    def wording(self, field: str, language: str | None = None) -> tuple[str, str]:
+        """(text, the language it is in) of `field` for `language` (default: the active one)."""
+        language = language or get_language()
+        text = getattr(self, f"{field}_{language}", None)
+        if text:
+            return text, language
+        return getattr(self, f"{field}_en") or "", "en"
+
+
+class GcmObjective(OfficialWording, models.Model):
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
     short_title = models.CharField(_("short title"), max_length=100)
     title = models.CharField(_("title"), max_length=300)
@@ -19,7 +34,7 @@ class GcmObjective(models.Model):
         return f"{self.number}. {self.short_title}"
 
 
-class GuidingPrinciple(models.Model):
+class GuidingPrinciple(OfficialWording, models.Model):
     code = models.SlugField(_("code"), unique=True)
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=100)
@@ -33,7 +48,7 @@ class GuidingPrinciple(models.Model):
         return self.name
 
 
-class SdgTarget(models.Model):
+class SdgTarget(OfficialWording, models.Model):
     code = models.CharField(_("target"), max_length=8, unique=True)
     goal = models.PositiveSmallIntegerField(_("goal"))
     title = models.CharField(_("title"), max_length=300)

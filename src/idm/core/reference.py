@@ -23,9 +23,44 @@ def _translated(row: dict, field: str) -> dict:
     return {f"{field}_{lang}": row.get(f"{field}_{lang}", "") for lang in LANGUAGES}
 
 
+# The official French and Spanish wording of the GCM, each title with the page it was read from,
+# sits in its own file beside the English one: (that file, its key column, the English file's
+# column it matches). Only wording read in a source is there; idm never translates a title itself.
+OFFICIAL_WORDING = {
+    "gcm_objectives.csv": ("gcm_objectives_i18n.csv", "number", "number"),
+    "guiding_principles.csv": ("gcm_guiding_principles_i18n.csv", "number", "order"),
+}
+
+
+def _with_official_wording(filename: str, rows: list[dict]) -> list[dict]:
+    """Each row with its official wording in other languages under "official" (empty if none)."""
+    if filename not in OFFICIAL_WORDING:
+        return rows
+    wording_file, their_key, our_key = OFFICIAL_WORDING[filename]
+    wording = {row[their_key]: row for row in read_rows(wording_file)}
+    return [{**row, "official": wording.get(row[our_key], {})} for row in rows]
+
+
 def _gcm_objective(row: dict) -> dict:
-    return {"short_title": row["short_title"], "short_title_en": row["short_title"],
-            "title": row["title"], "title_en": row["title"]}
+    values = {"short_title": row["short_title"], "short_title_en": row["short_title"],
+              "title": row["title"], "title_en": row["title"]}
+    for lang in LANGUAGES:
+        if lang != "en":
+            # short_* are the Migration Network Hub's filter labels, like the English short titles.
+            values[f"short_title_{lang}"] = row["official"].get(f"short_{lang}", "")
+            values[f"title_{lang}"] = row["official"].get(f"title_{lang}", "")
+    return values
+
+
+def _guiding_principle(row: dict) -> dict:
+    # A principle has one name: the para. 15 heading where a source quotes it, otherwise the
+    # Hub's label for it (the two are identical wherever both are known).
+    values, official = _ordered_name(row), row["official"]
+    for lang in LANGUAGES:
+        if lang != "en":
+            values[f"name_{lang}"] = (official.get(f"title_{lang}")
+                                      or official.get(f"short_{lang}", ""))
+    return values
 
 
 def _ordered_name(row: dict) -> dict:
@@ -55,7 +90,7 @@ def _country(row: dict) -> dict:
 # (model, data file, natural key column, how a row becomes field values)
 REFERENCE_FILES = [
     ("GcmObjective", "gcm_objectives.csv", "number", _gcm_objective),
-    ("GuidingPrinciple", "guiding_principles.csv", "code", _ordered_name),
+    ("GuidingPrinciple", "guiding_principles.csv", "code", _guiding_principle),
     ("SdgTarget", "sdg_targets.csv", "code", _sdg_target),
     ("StakeholderCategory", "stakeholder_categories.csv", "code", _ordered_name),
     ("Country", "countries.csv", "iso2", _country),
@@ -70,7 +105,7 @@ def load_reference_data(apps=global_apps) -> dict[str, int]:
             model = apps.get_model("core", model_name)
             # An older migration state may lack fields that the data files carry today.
             fields = {f.attname for f in model._meta.concrete_fields}
-            for row in read_rows(filename):
+            for row in _with_official_wording(filename, read_rows(filename)):
                 values = {k: v for k, v in to_values(row).items() if k in fields}
                 model.objects.update_or_create(**{key: row[key]}, defaults=values)
             counts[filename.removesuffix(".csv")] = model.objects.count()
