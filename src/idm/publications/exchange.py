@@ -27,6 +27,7 @@ from idm.deliberation.models import text_key
 from idm.dialogues.models import Dialogue
 from idm.publications import texts
 from idm.publications.models import MemorySegment, Publication, TranslatedUnit
+from idm.publications.texts import one_line
 
 XLIFF_12 = "urn:oasis:names:tc:xliff:document:1.2"
 ORIGINAL = re.compile(r"idm:dialogue/(\d+)\Z")
@@ -40,8 +41,12 @@ MEMORY_ORIGIN = "idm translation memory"
 # and to translations whose English has changed; one that comes back unchanged in it was not
 # reviewed, so it stays stale.
 REVIEW = "needs-review-translation"
-# XLIFF states that say nobody has translated the unit yet.
+# XLIFF states that say nobody has translated the unit yet: an empty target in one of them is
+# untranslated, and so is a target still holding the English (copied for OmegaT) in a stated one.
 UNTRANSLATED_STATES = {None, "", "new", "needs-translation"}
+COPIED_STATES = {"new", "needs-translation"}
+# TMX inline codes: formatting of the tool that wrote the file, not words.
+TMX_CODES = {"bpt", "ept", "it", "ph", "ut"}
 
 
 class _Unit(xliff.xliffunit):
@@ -57,10 +62,6 @@ class _Xliff12(xliff.xlifffile):
 def language_code(value: str | None) -> str:
     """"fr-FR" and "FR" are French: the primary subtag, lower case."""
     return (value or "").split("-")[0].split("_")[0].lower()
-
-
-def one_line(text: str) -> str:
-    return " ".join((text or "").split())
 
 
 # Writing ----------------------------------------------------------------------------------------
@@ -91,7 +92,7 @@ def units(publication: Publication, language: str) -> list[Unit]:
     """Every unit of the dialogue's texts in `language`, draft key messages included (a
     translator may work ahead of the rapporteur); `blocks` says what a regular build needs."""
     needed = {f.key for f in texts.fields(publication, language) if f.blocks}
-    imported = _imported_sources(publication, language)
+    imported = _imported(publication, language)
     found = []
     for text in texts.fields(publication, language, review=True):
         translated = text.translated_units()
@@ -101,17 +102,28 @@ def units(publication: Publication, language: str) -> list[Unit]:
                               translated=translated.get(unit_id, ""), field=text,
                               paragraph=n if text.multiline else None, of=len(pieces),
                               blocks=text.key in needed,
-                              stale=imported.get(unit_id, english) != english))
+                              stale=_stale(imported.get(unit_id), english,
+                                           translated.get(unit_id, ""))))
     return found
 
 
-def _imported_sources(publication: Publication, language: str) -> dict[str, str]:
-    """The English each imported translation was made from, by unit id."""
-    return dict(TranslatedUnit.objects.filter(publication=publication, language=language)
-                .values_list("unit", "source"))
+def _imported(publication: Publication, language: str) -> dict[str, tuple[str, str]]:
+    """The English each imported translation was made from, and that translation, by unit id."""
+    return {unit: (source, target) for unit, source, target in TranslatedUnit.objects.filter(
+        publication=publication, language=language).values_list("unit", "source", "target")}
+
+
+def _stale(record: tuple[str, str] | None, english: str, translated: str) -> bool:
+    """Translated from another English, and not changed since: once someone corrects the
+    translation (a new file, or by hand in the admin), it answers the English of today."""
+    return record is not None and record[0] != english and record[1] == translated
 
 
 def _note(unit: Unit) -> str:
+    return one_line(_said(unit))
+
+
+def _said(unit: Unit) -> str:
     said = [_("Where: %(where)s.") % {"where": unit.where}]
     if unit.field.max_length:
         said.append(_("At most %(count)s characters.") % {"count": unit.field.max_length})
@@ -166,10 +178,10 @@ def write_xliff(publication: Publication, language: str, *, missing_only: bool =
     file_node.set("date", timezone.now().replace(microsecond=0).isoformat())
     header = etree.Element(f"{{{XLIFF_12}}}header")
     note = etree.SubElement(header, f"{{{XLIFF_12}}}note")
-    note.text = _("%(series)s No. %(number)s, %(theme)s: texts to translate into %(language)s. "
+    note.text = one_line(_("%(series)s No. %(number)s, %(theme)s: texts to translate into %(language)s. "
                   "Translate each unit's target; keep the ids.") % {
         "series": dialogue.series.name_en, "number": dialogue.number,
-        "theme": dialogue.theme_en, "language": LANGUAGE_NAMES[language]}
+        "theme": dialogue.theme_en, "language": LANGUAGE_NAMES[language]})
     file_node.insert(0, header)
     for unit in units(publication, language):
         if missing_only and unit.translated and not unit.stale:
@@ -260,6 +272,12 @@ class Incoming:
     untranslated: list[str] = field(default_factory=list)
 
     @property
+    def confirmations(self) -> list[Change]:
+        """Stale translations sent back the same but reviewed: saving records them as answering
+        today's English."""
+        return [c for c in self.unchanged if c.unit.stale and c.reviewed]
+
+    @property
     def origin(self) -> str:
         return _("%(series)s No. %(number)s, file %(name)s") % {
             "series": self.publication.dialogue.series.name_en,
@@ -347,7 +365,7 @@ def read_translations(content: bytes, name: str) -> Incoming:
             continue
         node = _target(unit, store)
         state = node.get("state") if node is not None else None
-        text = "".join(node.itertext()) if node is not None else ""
+        text, markup = _plain(node)
         if not text.strip():
             if node is not None and state not in UNTRANSLATED_STATES:
                 problems.append(Problem(unit_id, "target", _(
@@ -355,14 +373,14 @@ def read_translations(content: bytes, name: str) -> Incoming:
             else:
                 incoming.untranslated.append(unit_id)
             continue
-        if state in UNTRANSLATED_STATES and one_line(text) == one_line(unit.source):
+        if state in COPIED_STATES and one_line(text) == one_line(unit.source):
             # The English copied into the target (as OmegaT needs it), not translated yet.
             incoming.untranslated.append(unit_id)
             continue
         if one_line(unit.source) != ours.english:
             incoming.stale.append(ours)
             continue
-        problems.extend(_check_target(ours, node, text))
+        problems.extend(_check_target(ours, markup, text))
         change = Change(ours, one_line(text), state)
         (incoming.unchanged if change.target == ours.translated else incoming.changes).append(
             change)
@@ -372,12 +390,26 @@ def read_translations(content: bytes, name: str) -> Incoming:
     return incoming
 
 
-def _check_target(unit: Unit, node, text: str) -> list[Problem]:
+def _plain(node) -> tuple[str, list[str]]:
+    """A target's text and the elements in it; comments and processing instructions are
+    neither."""
+    if node is None:
+        return "", []
+    parts, markup = [node.text or ""], []
+    for child in node:
+        if isinstance(child.tag, str):
+            markup.append(etree.QName(child).localname)
+            parts.extend(child.itertext())
+        parts.append(child.tail or "")
+    return "".join(parts), markup
+
+
+def _check_target(unit: Unit, markup: list[str], text: str) -> list[Problem]:
     problems = []
-    if len(node):
+    if markup:
         problems.append(Problem(unit.id, "target", _(
             "The translation holds markup (<%(tag)s>) that the English does not; write plain "
-            "text.") % {"tag": etree.QName(node[0]).localname}))
+            "text.") % {"tag": markup[0]}))
     if texts.PARAGRAPH_BREAK.search(text.strip()):
         problems.append(Problem(unit.id, "target", _(
             "The translation has a blank line: a unit is one paragraph, and paragraphs are "
@@ -429,14 +461,15 @@ class FieldStatus:
 def status(publication: Publication, language: str) -> list[FieldStatus]:
     """Each text's state in `language`: translated, missing, or stale (translated from an
     English that has changed since, or with paragraphs that no longer match the English)."""
-    imported = _imported_sources(publication, language)
+    imported = _imported(publication, language)
     needed = {f.key for f in texts.fields(publication, language) if f.blocks}
     found = []
     for text in texts.fields(publication, language, review=True):
         if not text.english.strip():
             continue
-        paragraphs_differ = text.multiline and not text.translated_units()
-        english_changed = any(unit_id in imported and imported[unit_id] != english
+        translated = text.translated_units()
+        paragraphs_differ = text.multiline and not translated
+        english_changed = any(_stale(imported.get(unit_id), english, translated.get(unit_id, ""))
                               for unit_id, english in text.units)
         if text.missing:
             state = "missing"
@@ -461,6 +494,17 @@ def write_tmx(language: str) -> bytes:
     return bytes(store)
 
 
+def _segment_text(seg) -> str:
+    """A TMX segment's words, without its inline codes (<ph>, <bpt>…) but with what follows
+    them."""
+    parts = [seg.text or ""]
+    for child in seg:
+        if isinstance(child.tag, str) and etree.QName(child).localname not in TMX_CODES:
+            parts.append(_segment_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def read_tmx(content: bytes, name: str) -> list[tuple[str, str, str]]:
     """(language, English, translation) of every pair the TMX holds in a language idm
     translates into; a translation unit may hold several languages."""
@@ -483,7 +527,7 @@ def read_tmx(content: bytes, name: str) -> list[tuple[str, str, str]]:
             seg = tuv.find("seg")
             language = language_code(tuv.get(lang_attribute) or tuv.get("lang"))
             if seg is not None:
-                segments[language] = one_line("".join(seg.itertext()))
+                segments[language] = one_line(_segment_text(seg))
         english = segments.get("en", "")
         if not english:
             problems.append(Problem(str(tu.get("tuid") or number), "tuv",

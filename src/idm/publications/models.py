@@ -230,6 +230,8 @@ class TranslatedUnit(models.Model):
     language = models.CharField(max_length=2, choices=LANGUAGE_CHOICES)
     unit = models.CharField(max_length=120)
     source = models.TextField()
+    # The translation the file brought: changed since (by hand), it was reviewed.
+    target = models.TextField(blank=True)
     imported_at = models.DateTimeField(default=timezone.now)
     imported_by = models.CharField(max_length=150, blank=True)
 

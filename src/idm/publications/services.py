@@ -7,16 +7,19 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from pypdf import PdfReader
 
 from idm.core import services as core_services
 from idm.deliberation.models import QuoteTranslation, text_key
+from idm.publications import exchange
 from idm.publications.exchange import Incoming
 from idm.publications.models import (
     AbbreviationEntry,
@@ -29,6 +32,7 @@ from idm.publications.models import (
     Version,
 )
 from idm.publications.render import FORMATS
+from idm.publications.texts import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -202,34 +206,62 @@ def save_abbreviation(publication: Publication, language: str, short: str, long:
 def import_translations(incoming: Incoming, actor) -> int:
     """Saves what a translation file brings (read and checked by `exchange.read_translations`),
     all or nothing: the texts, what each was translated from, and the memory's new pairs.
-    Returns how many texts changed; importing the same file again changes none."""
+    Returns how many texts changed; importing the same file again changes none. A translation
+    its field refuses is a problem of its units (TranslationFileError), and nothing is saved."""
     language = incoming.language
     by_text: dict[str, list] = {}
     for change in incoming.changes:
         by_text.setdefault(change.unit.field.key, []).append(change)
-    changed_objects = {}
+    changed_objects: dict[tuple, tuple] = {}
+    problems = []
     for key, changes in by_text.items():
         text = changes[0].unit.field
         theirs = {c.unit.id: c.target for c in changes}
         translated = text.translated_units()
         value = "\n\n".join(theirs.get(unit_id) or translated[unit_id]
                              for unit_id, _english in text.units)
-        if key.startswith("text/"):
-            _save_report_text(incoming.publication, language, text, value, actor)
-        elif key.startswith("abbreviation/"):
-            save_abbreviation(incoming.publication, language, text.extra["short"], value, False,
-                              actor)
-        elif text.name == "quote":
-            _save_quote(text, language, value, actor)
-        else:
-            setattr(text.obj, f"{text.name}_{language}", value)
-            changed_objects[(type(text.obj), text.obj.pk)] = text.obj
-    for obj in changed_objects.values():
-        core_services.save(obj, actor)
+        try:
+            if key.startswith("text/"):
+                _save_report_text(incoming.publication, language, text, value, actor)
+            elif key.startswith("abbreviation/"):
+                save_abbreviation(incoming.publication, language, text.extra["short"], value,
+                                  False, actor)
+            elif text.name == "quote":
+                _save_quote(text, language, value, actor)
+            else:
+                setattr(text.obj, f"{text.name}_{language}", value)
+                _obj, texts_of_obj = changed_objects.setdefault(
+                    (type(text.obj), text.obj.pk), (text.obj, []))
+                texts_of_obj.append((text, list(theirs)))
+        except ValidationError as error:
+            problems.extend(_refused(error, list(theirs)))
+    for obj, texts_of_obj in changed_objects.values():
+        # Only the translated fields are checked: a translation is not refused for what
+        # someone else changed elsewhere in the record.
+        translated_fields = {f"{text.name}_{language}" for text, _units in texts_of_obj}
+        try:
+            obj.clean_fields(exclude=[f.name for f in obj._meta.fields
+                                      if f.name not in translated_fields])
+        except ValidationError as error:
+            for text, unit_ids in texts_of_obj:
+                messages = error.message_dict.get(f"{text.name}_{language}", [])
+                problems.extend(exchange.Problem(unit_id, "target", message)
+                                for unit_id in unit_ids for message in messages)
+            continue
+        core_services.save(obj, actor, validate=False)
+    if problems:
+        raise exchange.TranslationFileError(problems)
     arrived = incoming.changes + incoming.unchanged
     _record_sources(incoming, arrived, actor)
     add_to_memory([(language, c.unit.english, c.target) for c in arrived], incoming.origin)
     return len(by_text)
+
+
+def _refused(error: ValidationError, unit_ids: list[str]) -> list:
+    messages = [m for ms in error.message_dict.values() for m in ms] if hasattr(
+        error, "error_dict") else error.messages
+    return [exchange.Problem(unit_id, "target", message) for unit_id in unit_ids
+            for message in messages]
 
 
 def _save_report_text(publication, language: str, text, value: str, actor) -> None:
@@ -256,17 +288,17 @@ def _save_quote(text, language: str, value: str, actor) -> None:
 
 def _record_sources(incoming: Incoming, arrived: list, actor) -> None:
     """What each translation was made from, for the status page's stale texts."""
-    recorded = dict(TranslatedUnit.objects.filter(
-        publication=incoming.publication, language=incoming.language).values_list("unit",
-                                                                                  "source"))
+    recorded = {unit: (source, target) for unit, source, target in TranslatedUnit.objects.filter(
+        publication=incoming.publication, language=incoming.language).values_list(
+        "unit", "source", "target")}
     for change in arrived:
         unit = change.unit
-        if recorded.get(unit.id) == unit.english or not change.reviewed:
+        if recorded.get(unit.id) == (unit.english, change.target) or not change.reviewed:
             continue
         TranslatedUnit.objects.update_or_create(
             publication=incoming.publication, language=incoming.language, unit=unit.id,
-            defaults={"source": unit.english, "imported_at": timezone.now(),
-                      "imported_by": str(actor or "")})
+            defaults={"source": unit.english, "target": change.target,
+                      "imported_at": timezone.now(), "imported_by": str(actor or "")})
 
 
 def add_to_memory(pairs: list[tuple[str, str, str]], origin: str) -> int:
@@ -281,8 +313,9 @@ def add_to_memory(pairs: list[tuple[str, str, str]], origin: str) -> int:
     have = set(MemorySegment.objects.filter(
         language__in={k[0] for k in wanted}, source_key__in={k[1] for k in wanted})
         .values_list("language", "source_key", "target_key"))
-    new = [MemorySegment(language=language, source=" ".join(english.split()), source_key=key,
-                         target=" ".join(target.split()), target_key=target_key, origin=origin)
+    origin = Truncator(origin).chars(MemorySegment._meta.get_field("origin").max_length)
+    new = [MemorySegment(language=language, source=one_line(english), source_key=key,
+                         target=one_line(target), target_key=target_key, origin=origin)
            for (language, key, target_key), (english, target) in wanted.items()
            if (language, key, target_key) not in have]
     MemorySegment.objects.bulk_create(new, batch_size=500)

@@ -21,6 +21,9 @@ from idm.dialogues.agenda import sessions_by_workshop
 from idm.publications.models import AbbreviationEntry, Publication, ReportText
 
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# Spaces, tabs and line breaks (and the control characters XML cannot hold) become one space;
+# no-break spaces stay, as French typography needs them ("N° 28", "migrations : ").
+SPACING = re.compile(r"[\x00-\x20\x7f]+")
 
 # The report's fixed texts: the interface's catalogue translates them; a translator may give a
 # publication its own wording (ReportText).
@@ -64,9 +67,14 @@ FIXED_TEXTS = {
 }
 
 
+def one_line(text: str) -> str:
+    """`text` on one line: its spacing made single spaces, no-break spaces kept."""
+    return SPACING.sub(" ", text or "").strip(" ")
+
+
 def paragraphs(text: str) -> list[str]:
     """A text's paragraphs (split on blank lines), each on one line."""
-    return [" ".join(p.split()) for p in PARAGRAPH_BREAK.split(text or "") if p.strip()]
+    return [one_line(p) for p in PARAGRAPH_BREAK.split(text or "") if one_line(p)]
 
 
 def fixed_texts(publication: Publication, language: str) -> dict[str, str]:
@@ -105,7 +113,7 @@ class Field:
         if not self.english.strip():
             return []
         if not self.multiline:
-            return [(self.key, " ".join(self.english.split()))]
+            return [(self.key, one_line(self.english))]
         return [(f"{self.key}/{n}", text) for n, text in enumerate(paragraphs(self.english), 1)]
 
     def translated_units(self) -> dict[str, str]:
@@ -114,7 +122,7 @@ class Field:
         if not self.translated.strip():
             return {}
         if not self.multiline:
-            return {self.key: " ".join(self.translated.split())}
+            return {self.key: one_line(self.translated)}
         ids = [unit for unit, _english in self.units]
         texts = paragraphs(self.translated)
         return dict(zip(ids, texts, strict=True)) if len(texts) == len(ids) else {}

@@ -2,6 +2,7 @@
 which shows each edition's published version only, and the secretariat's report page (checks,
 builds run by a worker with their progress and retries, versions and publishing, abbreviations)."""
 
+import base64
 import json
 
 from django import forms
@@ -405,55 +406,75 @@ def translations_export(request, number: int, language: str):
 
 @roles.secretariat_required
 def translations_import(request, number: int, language: str):
-    """Upload, preview, then confirm: nothing is saved before the confirmation."""
+    """Upload, preview, then confirm: nothing is saved before the confirmation, and a
+    confirmation saves what the preview showed or, if the texts changed since, shows it again."""
     publication = _translation_target(number, language)
     url = reverse("publications:translations", args=[number, language])
     if request.method != "POST":
         return redirect(url)
     if "confirm" in request.POST:
-        stored = request.session.pop(TRANSLATION_FILE_KEY, None) or {}
-        if stored.get("publication") != publication.pk or stored.get("language") != language:
-            messages.error(request, _("Upload the file again: nothing was saved."))
-            return redirect(url)
-        try:
-            incoming = exchange.read_translations(stored["content"].encode(), stored["name"])
-        except ImportFileError:
-            messages.error(request, _("The file no longer fits the texts: upload it again. "
-                                      "Nothing was saved."))
-            return redirect(url)
-        changed = services.import_translations(incoming, request.user)
-        messages.success(request, ngettext(
-            "%(count)s text translated from %(name)s.",
-            "%(count)s texts translated from %(name)s.", changed) % {
-            "count": changed, "name": stored["name"]})
-        return redirect(url)
-    upload = request.FILES.get("file")
-    incoming, problems = None, []
+        return _confirm_translations(request, publication, language, url)
     request.session.pop(TRANSLATION_FILE_KEY, None)
+    upload = request.FILES.get("file")
     if upload is None:
-        problems = [exchange.Problem("file", "file", _("Choose a file to upload."))]
-    else:
-        try:
-            content = read_upload(upload)
-            incoming = exchange.read_translations(content, upload.name)
-        except ImportFileError as error:
-            problems = error.errors
-        else:
-            if incoming.publication != publication or incoming.language != language:
-                problems = [exchange.Problem("file", "file", _(
-                    "This file is for dialogue %(number)s in %(language)s, not this page's.")
-                    % {"number": incoming.publication.dialogue.number,
-                       "language": LANGUAGE_NAMES[incoming.language]})]
-                incoming = None
-            else:
-                request.session[TRANSLATION_FILE_KEY] = {
-                    "publication": publication.pk, "language": language, "name": upload.name,
-                    "content": content.decode("utf-8", "replace")}
+        return _translation_preview(request, publication, language, "", None, [exchange.Problem(
+            "file", "file", _("Choose a file to upload."))])
+    try:
+        content = read_upload(upload)
+        incoming = exchange.read_translations(content, upload.name)
+    except ImportFileError as error:
+        return _translation_preview(request, publication, language, upload.name, None,
+                                    error.errors)
+    if incoming.publication != publication or incoming.language != language:
+        return _translation_preview(request, publication, language, upload.name, None, [
+            exchange.Problem("file", "file", _(
+                "This file is for dialogue %(number)s in %(language)s, not this page's.") % {
+                "number": incoming.publication.dialogue.number,
+                "language": _language_name(incoming.language)})])
+    # The file's bytes as they came (any encoding), and what the preview showed.
+    request.session[TRANSLATION_FILE_KEY] = {
+        "publication": publication.pk, "language": language, "name": upload.name,
+        "content": base64.b64encode(content).decode(), "shown": _what_it_does(incoming)}
+    return _translation_preview(request, publication, language, upload.name, incoming, [])
+
+
+def _what_it_does(incoming: exchange.Incoming) -> list:
+    return [sorted(c.unit.id for c in incoming.changes), sorted(u.id for u in incoming.stale),
+            sorted(c.unit.id for c in incoming.confirmations)]
+
+
+def _confirm_translations(request, publication: Publication, language: str, url: str):
+    stored = request.session.get(TRANSLATION_FILE_KEY) or {}
+    if stored.get("publication") != publication.pk or stored.get("language") != language:
+        messages.error(request, _("Upload the file again: nothing was saved."))
+        return redirect(url)
+    name = stored["name"]
+    try:
+        incoming = exchange.read_translations(base64.b64decode(stored["content"]), name)
+        if _what_it_does(incoming) != stored["shown"]:
+            messages.warning(request, _("The texts have changed since the preview: here is what "
+                                        "the file does now. Nothing was saved."))
+            stored["shown"] = _what_it_does(incoming)
+            request.session[TRANSLATION_FILE_KEY] = stored
+            return _translation_preview(request, publication, language, name, incoming, [])
+        changed = services.import_translations(incoming, request.user)
+    except ImportFileError as error:
+        request.session.pop(TRANSLATION_FILE_KEY, None)
+        return _translation_preview(request, publication, language, name, None, error.errors)
+    request.session.pop(TRANSLATION_FILE_KEY, None)
+    messages.success(request, ngettext(
+        "%(count)s text translated from %(name)s.",
+        "%(count)s texts translated from %(name)s.", changed) % {"count": changed, "name": name})
+    return redirect(url)
+
+
+def _translation_preview(request, publication: Publication, language: str, name: str,
+                         incoming: exchange.Incoming | None, problems: list):
     return render(request, "publications/translations_import.html", {
         "dialogue": publication.dialogue, "publication": publication, "language": language,
         "language_name": _language_name(language), "incoming": incoming,
-        "problems": problems[:200], "problem_count": len(problems),
-        "name": upload.name if upload else ""}, status=400 if problems else 200)
+        "problems": problems[:200], "problem_count": len(problems), "name": name},
+        status=400 if problems else 200)
 
 
 @roles.secretariat_required

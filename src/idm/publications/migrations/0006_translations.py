@@ -91,6 +91,7 @@ class Migration(migrations.Migration):
                 ('language', models.CharField(choices=[('en', 'English'), ('fr', 'Français'), ('es', 'Español')], max_length=2)),
                 ('unit', models.CharField(max_length=120)),
                 ('source', models.TextField()),
+                ('target', models.TextField(blank=True)),
                 ('imported_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('imported_by', models.CharField(blank=True, max_length=150)),
                 ('publication', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='translated_units', to='publications.publication')),

@@ -69,7 +69,8 @@ class Command(BaseCommand):
         content, name = read_input(file)
         incoming = or_refuse(self, lambda: exchange.read_translations(content, name), name,
                              out)
-        changed = 0 if dry_run else services.import_translations(incoming, ACTOR)
+        changed = 0 if dry_run else or_refuse(
+            self, lambda: services.import_translations(incoming, ACTOR), name, out)
         said = {"dialogue": incoming.publication.dialogue.number,
                 "language": incoming.language, "imported": not dry_run,
                 "changed_units": [c.unit.id for c in incoming.changes], "texts_changed": changed,
