@@ -14,6 +14,7 @@ from idm.publications.demo import TRANSLATIONS, build_demo_publication
 from idm.publications.document import check
 from idm.publications.models import Edition, MemorySegment, Version
 from idm.publications.texts import FIXED_TEXTS
+from tests.publications.test_files import assert_epubcheck_passes
 
 LANGUAGES = ("en", "fr", "es")
 OTHERS = {"en": ("Français", "Español"), "fr": ("English", "Español"),
@@ -32,7 +33,7 @@ def text_of(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
-def test_three_editions_are_built_and_published(demo_editions):
+def test_three_editions_are_built_and_published(demo_editions, tmp_path):
     publication = demo_editions.built["en"].edition.publication
     assert [check(publication, language) for language in LANGUAGES] == [[], [], []]
     published = {v.edition.language: v for v in Version.objects.filter(
@@ -50,6 +51,7 @@ def test_three_editions_are_built_and_published(demo_editions):
             title = getattr(key_message, f"title_{language}")
             assert title and title != key_message.title_en
             assert " ".join(title.split()) in pdf, (language, key_message.number)
+        assert_epubcheck_passes(version.epub.path, tmp_path)
         meta = version.document["meta"]
         with translation.override(language):
             said = str(FIXED_TEXTS["demonstration_translation"])

@@ -85,11 +85,15 @@ def test_the_appendices_are_the_agenda_pdf_s_agenda(edition):
 
 
 def test_the_epub_passes_epubcheck(edition, tmp_path):
+    assert_epubcheck_passes(edition.epub.path, tmp_path)
+
+
+def assert_epubcheck_passes(path: str, folder: Path) -> None:
     java = shutil.which("java")
     require(EPUBCHECK.exists() and java is not None,
             f"no EPUBCheck at {EPUBCHECK} (apt-get install epubcheck)")
-    report = tmp_path / "epubcheck.json"
-    subprocess.run([java, "-jar", str(EPUBCHECK), edition.epub.path, "--json", str(report)],
+    report = folder / "epubcheck.json"
+    subprocess.run([java, "-jar", str(EPUBCHECK), path, "--json", str(report)],
                    capture_output=True, timeout=300)
     checked = json.loads(report.read_text())
     problems = [(m["severity"], m["ID"], m["message"], m["locations"][:1])
