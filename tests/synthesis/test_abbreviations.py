@@ -78,3 +78,31 @@ def test_two_long_forms_for_one_short_form_the_first_read_is_kept():
         Definition("RCPs", "regional cooperation platforms on migration")]
     assert collect([quote, introduction], additions={"RCPs": "regional consultative processes"}) == [
         Definition("RCPs", "regional consultative processes")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # Lists of definitions, as UN tables' notes write them.
+    ("Abbreviations: EIT = economies in transition, GHG = greenhouse gas, LULUCF = land use.",
+     [("EIT", "economies in transition"), ("GHG", "greenhouse gas")]),
+    ("GDP=gross domestic product, PPP=purchasing power parities.",
+     [("GDP", "gross domestic product"), ("PPP", "purchasing power parities")]),
+    # A plural short form of a singular long form.
+    ("comply with the terms of Memoranda of Agreement (MOAs) governing them",
+     [("MOAs", "Memoranda of Agreement")]),
+    # The long form starts with the Office, not with "of the United Nations…".
+    ("the Office of the United Nations High Commissioner for Human Rights (OHCHR) said",
+     [("OHCHR", "Office of the United Nations High Commissioner for Human Rights")]),
+    # It does not reach back over another parenthesis or a slash-joined name.
+    ("the United Nations Children's Fund (UNICEF); United Nations Development Programme (UNDP)",
+     [("UNICEF", "United Nations Children's Fund"),
+      ("UNDP", "United Nations Development Programme")]),
+    ("an ECO/UNICEF/World Health Organization (WHO) meeting",
+     [("WHO", "World Health Organization")]),
+])
+def test_definitions_of_un_documents(text, expected):
+    assert [(d.short, d.long) for d in find_definitions(text)] == expected
+
+
+def test_definitions_come_in_the_order_of_the_text():
+    text = "GHG = greenhouse gas. The Global Compact for Migration (GCM) was adopted."
+    assert [d.short for d in find_definitions(text)] == ["GHG", "GCM"]

@@ -1,0 +1,63 @@
+"""Claim: idm finds the long forms of abbreviations in UN documents with precision and recall
+that a report's list of abbreviations can rest on (goal: precision 0.90, recall 0.75).
+
+Peer: the `abbreviations` package from PyPI (the Schwartz & Hearst algorithm as published), on
+the same passages, scored the same way.
+Data: ../shared/data/abbrev/sdu-aaai22-legal/train.json, 3,564 passages of UN documents with
+long forms marked by people (SDU@AAAI-22, CC BY-NC-SA 4.0; read, never shipped).
+Scored: per passage, a long form found is right when it is, to the letter, one that people
+marked; recall is the share of the marked long forms found.
+Run: `.venv/bin/python bench/abbreviation_definitions.py` (`make bench` installs the peer); one run, the
+figures do not vary.
+"""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from idm.synthesis.abbreviations import find_definitions  # noqa: E402
+
+DATA = (Path(__file__).resolve().parents[2] / "shared" / "data" / "abbrev" / "sdu-aaai22-legal"
+        / "train.json")
+
+
+def score(find, passages) -> tuple[float, float, float]:
+    right = wrong = found = marked = 0
+    started = time.perf_counter()
+    for passage in passages:
+        text = passage["text"]
+        gold = {text[start:end].strip() for start, end in passage["long-forms"]}
+        longs = find(text)
+        right += len(longs & gold)
+        wrong += len(longs - gold)
+        found += len(gold & longs)
+        marked += len(gold)
+    return right / max(right + wrong, 1), found / max(marked, 1), time.perf_counter() - started
+
+
+def peer(text: str) -> set[str]:
+    from abbreviations import schwartz_hearst
+
+    return set(schwartz_hearst.extract_abbreviation_definition_pairs(doc_text=text).values())
+
+
+def main() -> None:
+    if not DATA.exists():
+        sys.exit(f"skipped: {DATA} is not here (a user's clone has no ../shared)")
+    passages = json.loads(DATA.read_text())
+    ours = score(lambda text: {d.long for d in find_definitions(text)}, passages)
+    theirs = score(peer, passages)
+    print(f"{len(passages)} passages, "
+          f"{sum(len(p['long-forms']) for p in passages)} long forms marked by people")
+    print(f"{'':24}{'precision':>10}{'recall':>8}{'seconds':>9}")
+    for name, (precision, recall, seconds) in (("idm", ours), ("abbreviations (peer)", theirs)):
+        print(f"{name:24}{precision:>10.3f}{recall:>8.3f}{seconds:>9.2f}")
+    print(f"ratio idm/peer: precision {ours[0] / theirs[0]:.2f}, recall {ours[1] / theirs[1]:.2f}"
+          f"; goal precision 0.90, recall 0.75")
+
+
+if __name__ == "__main__":
+    main()
