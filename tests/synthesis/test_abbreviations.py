@@ -98,6 +98,14 @@ def test_two_long_forms_for_one_short_form_the_first_read_is_kept():
       ("UNDP", "United Nations Development Programme")]),
     ("an ECO/UNICEF/World Health Organization (WHO) meeting",
      [("WHO", "World Health Organization")]),
+    # Initials that spell the short form win over the shortest end that holds its letters.
+    ("the Integrated Management Information System (IMIS) was upgraded",
+     [("IMIS", "Integrated Management Information System")]),
+    # A list's long form ends with the word of the short form's last initial.
+    ("GMS = general management services The proposed budget includes them.",
+     [("GMS", "general management services")]),
+    # The sentence going on is not a long form.
+    ("The United Nations currently has 54 information centres (UNICs).", []),
 ])
 def test_definitions_of_un_documents(text, expected):
     assert [(d.short, d.long) for d in find_definitions(text)] == expected
