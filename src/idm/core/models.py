@@ -1,8 +1,11 @@
-"""Reference data (GCM, SDG, stakeholder categories, countries) and the audit log."""
+"""Reference data (GCM, SDG, stakeholder categories, countries), the audit log and the record
+of background jobs."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from modeltranslation.utils import get_language
 
 
@@ -158,3 +161,41 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_id}"
+
+
+class Job(models.Model):
+    """Work a worker does for a page (a report build, a synthesis run): the page's record of its
+    progress, its heartbeat while it runs and its outcome (core/jobs.py runs and queues it)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    # Kept in English in the database, translated on the page; a kind of job may say it its way.
+    WAITING = gettext_noop("Waiting for a worker.")
+    STOPPED = gettext_noop("The worker stopped (stopped or restarted): run it again.")
+    NOT_QUEUED = gettext_noop("The work could not be queued: %(error)s")
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The worker running the job writes it every few seconds; when it stops, the worker is gone.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # 1, then one more at each retry: a task of an earlier attempt no longer writes here.
+    attempt = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

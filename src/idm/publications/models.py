@@ -1,13 +1,14 @@
 """Publications, their editions per language with each build's version, abbreviations and builds."""
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from idm.core.identifiers import validate_isbn, validate_issn
 from idm.core.languages import LANGUAGE_CHOICES
+from idm.core.models import Job
 from idm.deliberation.models import Theme
 from idm.dialogues.models import Dialogue
 
@@ -162,34 +163,18 @@ class AbbreviationEntry(models.Model):
         return f"{self.short}: {self.long}"
 
 
-class BuildJob(models.Model):
-    """One build of a report, run by a worker (publications/tasks.py): the report page's record of
-    its progress, its heartbeat while it runs and its outcome."""
+class BuildJob(Job):
+    """One build of a report, run by a worker (publications/tasks.py)."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+    STOPPED = gettext_noop(
+        "The worker stopped during the build (stopped or restarted): retry the build.")
+    NOT_QUEUED = gettext_noop("The build could not be queued: %(error)s")
 
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE,
                                     related_name="builds")
     languages = models.CharField(max_length=20)
     formats = models.CharField(max_length=40)
     review = models.BooleanField(default=False)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0)
-    message = models.CharField(max_length=300, blank=True)
-    report = models.JSONField(default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    # The worker running the build writes it every few seconds; when it stops, the worker is gone.
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    # 1, then one more at each retry: a task of an earlier attempt no longer writes here.
-    attempt = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at"]

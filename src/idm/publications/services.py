@@ -4,19 +4,17 @@ and the translation memory."""
 
 import io
 import logging
-from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from pypdf import PdfReader
 
+from idm.core import jobs
 from idm.core import services as core_services
 from idm.deliberation.models import QuoteTranslation, text_key
 from idm.publications import exchange
@@ -36,13 +34,6 @@ from idm.publications.texts import one_line
 
 logger = logging.getLogger(__name__)
 
-# Kept in English in the database, translated on the page.
-WAITING = gettext_noop("Waiting for a worker.")
-WORKER_STOPPED = gettext_noop("The worker stopped during the build (stopped or restarted): retry "
-                              "the build.")
-NOT_QUEUED = gettext_noop("The build could not be queued: %(error)s")
-
-
 class BuildError(Exception):
     pass
 
@@ -50,51 +41,22 @@ class BuildError(Exception):
 def start_build(publication: Publication, languages: list[str], formats: list[str],
                 review: bool, actor) -> BuildJob:
     """A new build of the report, queued for a worker."""
+    from idm.publications.tasks import build_report  # its module imports this one
+
     job = BuildJob.objects.create(publication=publication, languages=",".join(languages),
                                   formats=",".join(formats), review=review, created_by=actor,
-                                  message=WAITING)
-    _enqueue(job)
+                                  message=BuildJob.WAITING)
+    jobs.enqueue(job, build_report)
     return job
 
 
 def retry_build(job: BuildJob) -> BuildJob:
     """Queues a failed build again, with the same languages and formats."""
-    retried = BuildJob.objects.filter(pk=job.pk, status=BuildJob.Status.FAILED).update(
-        status=BuildJob.Status.QUEUED, attempt=F("attempt") + 1, progress=0, message=WAITING,
-        report={}, started_at=None, heartbeat_at=None, finished_at=None)
-    if not retried:
-        raise BuildError(_("Only a failed build can be retried."))
-    job.refresh_from_db()
-    _enqueue(job)
-    return job
-
-
-def _enqueue(job: BuildJob) -> None:
-    """Hands the build to the queue once the job's row is committed, so that a worker finds it;
-    a queue that refuses it (Redis down) leaves the build failed, to retry, not queued forever."""
-    # Here, not at the top: the task's module imports this one.
     from idm.publications.tasks import build_report
 
-    def enqueue():
-        try:
-            build_report.enqueue(job.pk, job.attempt)
-        except Exception as error:
-            logger.exception("Report build %s could not be queued", job.pk)
-            BuildJob.objects.filter(pk=job.pk, attempt=job.attempt).update(
-                status=BuildJob.Status.FAILED, finished_at=timezone.now(),
-                message=(NOT_QUEUED % {"error": error})[:300])
-
-    transaction.on_commit(enqueue)
-
-
-def fail_abandoned_builds() -> int:
-    """Fails the running builds whose heartbeat stopped longer ago than the lease: their worker
-    was killed or its machine restarted, and nothing else would ever finish them."""
-    now = timezone.now()
-    return BuildJob.objects.filter(
-        status=BuildJob.Status.RUNNING,
-        heartbeat_at__lt=now - timedelta(seconds=settings.IDM_TASK_LEASE_SECONDS),
-    ).update(status=BuildJob.Status.FAILED, message=WORKER_STOPPED, finished_at=now)
+    if not jobs.retry(job, build_report):
+        raise BuildError(_("Only a failed build can be retried."))
+    return job
 
 
 class PublishError(Exception):

@@ -18,7 +18,7 @@ from django.utils.translation import get_language_info, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from idm.core import roles
+from idm.core import jobs, roles
 from idm.core.languages import LANGUAGE_CHOICES, LANGUAGE_NAMES, LANGUAGES
 from idm.core.spreadsheets import ImportFileError, read_upload
 from idm.dialogues.models import Dialogue
@@ -265,7 +265,7 @@ def report_page(request, number: int):
         services.start_build(publication, data["languages"], data["formats"], data["review"],
                              request.user)
         return redirect("publications:report", number=number)
-    services.fail_abandoned_builds()
+    jobs.fail_abandoned(BuildJob)
     missing = {code: check(publication, code) for code in LANGUAGES}
     return render(request, "publications/report.html", {
         "dialogue": dialogue, "publication": publication, "form": form,
@@ -304,7 +304,7 @@ def publish(request, pk: int):
 
 @roles.secretariat_required
 def build_status(request, pk: int):
-    services.fail_abandoned_builds()
+    jobs.fail_abandoned(BuildJob)
     job = get_object_or_404(BuildJob, pk=pk)
     return JsonResponse({"status": job.status, "progress": job.progress,
                          # In the page's language when it is one of services.py's messages.
