@@ -47,7 +47,6 @@ def test_the_shortest_matching_long_form_is_chosen():
     "as shown earlier (see below) the",         # no capital: not an abbreviation here
     "Director, Ministry of Labour (demo)",      # a demonstration mark, not an abbreviation
     "a long way (1998) ago",                    # no letter
-    "the Global Compact for Safe, Orderly and Regular Migration (GCM)",  # too many words apart
 ])
 def test_what_is_not_a_definition(text):
     assert find_definitions(text) == []
@@ -114,3 +113,107 @@ def test_definitions_of_un_documents(text, expected):
 def test_definitions_come_in_the_order_of_the_text():
     text = "GHG = greenhouse gas. The Global Compact for Migration (GCM) was adopted."
     assert [d.short for d in find_definitions(text)] == ["GHG", "GCM"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # Initials may be further apart than the paper's limit when the words between them are
+    # "of", "the", "pour", "para": the Global Compact's name is found in the three languages.
+    ("the Global Compact for Safe, Orderly and Regular Migration (GCM) was adopted",
+     [("GCM", "Global Compact for Safe, Orderly and Regular Migration")]),
+    ("le Pacte mondial pour des migrations sûres, ordonnées et régulières (PMM) a été adopté",
+     [("PMM", "Pacte mondial pour des migrations sûres, ordonnées et régulières")]),
+    ("el Pacto Mundial para la Migración Segura, Ordenada y Regular (PMM) fue adoptado",
+     [("PMM", "Pacto Mundial para la Migración Segura, Ordenada y Regular")]),
+    ("Samoa is party to the Convention on the Elimination of All Forms of Discrimination against "
+     "Women (CEDAW).",
+     [("CEDAW", "Convention on the Elimination of All Forms of Discrimination against Women")]),
+])
+def test_initials_far_apart(text, expected):
+    assert [(d.short, d.long) for d in find_definitions(text)] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("The claim concerns the Kuwait Investment Authority (“KIA”) and its reserves.",
+     [("KIA", "Kuwait Investment Authority")]),
+    ("L'Organisation internationale pour les migrations (« OIM ») a publié son rapport.",
+     [("OIM", "Organisation internationale pour les migrations")]),
+    ("La Organización Internacional para las Migraciones (“OIM”) publicó su informe.",
+     [("OIM", "Organización Internacional para las Migraciones")]),
+])
+def test_quotation_marks_around_the_short_form(text, expected):
+    assert [(d.short, d.long) for d in find_definitions(text)] == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # The long form ends with the word that gives the short form its last letter.
+    ("The Science and Technology for Development Network (STDev) met in Geneva.",
+     [("STDev", "Science and Technology for Development")]),
+    ("the implementation of the Global Energy Efficiency 21 project (GEE21) and its sub-projects",
+     [("GEE21", "Global Energy Efficiency 21")]),
+    ("la Comisión Económica para América Latina y el Caribe (CEPAL) publicó su estudio",
+     [("CEPAL", "Comisión Económica para América Latina")]),
+    # Not when it would end on "and", nor inside a list of words.
+    ("the Economic Commission for Latin America and the Caribbean (ECLA) reported",
+     [("ECLA", "Economic Commission for Latin America and the Caribbean")]),
+    ("le Pacte mondial pour des migrations sûres, ordonnées et régulières (PMM) a été adopté",
+     [("PMM", "Pacte mondial pour des migrations sûres, ordonnées et régulières")]),
+    # Nor when every word names one of its letters.
+    ("Regional consultative processes on migration (RCPs) meet every year.",
+     [("RCPs", "Regional consultative processes")]),
+    ("The International Dialogue on Migration (IDM) is IOM's principal forum.",
+     [("IDM", "International Dialogue on Migration")]),
+])
+def test_long_form_ends_with_the_last_named_word(text, expected):
+    assert [(d.short, d.long) for d in find_definitions(text)] == expected
+
+
+def test_a_possessive_is_not_part_of_the_long_form():
+    found = find_definitions("to examine the General Security Service's (GSS) methods of interrogation")
+    assert found == [Definition("GSS", "General Security Service")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # The long form in the parenthesis may follow lower-case words...
+    ("a subscription programme based on RSS (which stands for Really Simple Syndication) is offered",
+     [("RSS", "Really Simple Syndication")]),
+    # ...and be one or two lower-case words, in the three languages.
+    ("“NO” (not occurring) for emissions by sources, “NE” (not estimated) for existing emissions",
+     [("NO", "not occurring"), ("NE", "not estimated")]),
+    ("« NE » (non estimé) pour les émissions existantes", [("NE", "non estimé")]),
+    ("NE (no estimado) para las emisiones existentes", [("NE", "no estimado")]),
+    # The word before must look abbreviated, and the parenthesis must not only mention it.
+    ("losses found to be direct losses by the Commission (and in respect of which the Commission "
+     "has made awards of compensation)", []),
+    ("Myra Kovary (Network of Women with Disabilities), Erzsebet Foldesi (National Federation of "
+     "Disabled Persons' Associations of Hungary)", []),
+    ("Coordination among ToSs (through an annual ToS leader meetings for example) improved.", []),
+])
+def test_short_form_then_long_form_in_un_documents(text, expected):
+    assert [(d.short, d.long) for d in find_definitions(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    # A web address is not a long form.
+    "please contact the focal point at UNAIDS (e-mail ortegav@unaids.org).",
+    "For more, see http://www.ceu.cz/EIA/SEA/UPD/Default.aspx (SEA).",
+    # A long form that starts in lower case and goes on with a name is the sentence.
+    "An upward trend was discernible only in the World Tourism Organization (UNWTO).",
+])
+def test_sentences_that_are_not_long_forms(text):
+    assert find_definitions(text) == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    # The name's initials are the short form's letters in another order.
+    ("the United Nations Children's Fund (UNICEF) and the United Nations Population Fund (UNFPA)",
+     [("UNICEF", "United Nations Children's Fund"), ("UNFPA", "United Nations Population Fund")]),
+    ("the International Union for Conservation of Nature (IUCN) and the International Council "
+     "for Science (ICSU)",
+     [("IUCN", "International Union for Conservation of Nature"),
+      ("ICSU", "International Council for Science")]),
+    # A list of other short forms is not part of the long form.
+    ("agencies including WHO, UNDP, WFP, United Nations Population Fund (UNFPA), UNICEF",
+     [("UNFPA", "United Nations Population Fund")]),
+])
+def test_names_whose_initials_are_in_another_order(text, expected):
+    assert [(d.short, d.long) for d in find_definitions(text)] == expected
