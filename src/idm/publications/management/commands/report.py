@@ -50,15 +50,8 @@ class Command(BaseCommand):
         build.add_argument("-o", "--output", metavar="DIR",
                            help="also copy the built files into this folder")
 
-    def _publication(self, number: int) -> Publication:
-        publication = Publication.objects.filter(dialogue__number=number).first()
-        if publication is None:
-            raise CommandError(f"dialogue No. {number} has no publication yet; create it in the "
-                               "admin (Publications)")
-        return publication
-
     def handle(self, *args, action, dialogue, lang, **options):
-        publication = self._publication(dialogue)
+        publication = publication_of(dialogue)
         languages = _choices(lang, LANGUAGES, "language")
         if action == "check":
             return self._check(publication, languages, options["review"])
@@ -135,3 +128,12 @@ class Command(BaseCommand):
                 self.stderr.write(f"  {item}")
         if result.missing:
             raise CommandError("languages not built: " + ", ".join(result.missing))
+
+
+def publication_of(number: int) -> Publication:
+    """The publication of dialogue No. `number`, or the command's error saying there is none."""
+    publication = Publication.objects.filter(dialogue__number=number).first()
+    if publication is None:
+        raise CommandError(f"dialogue No. {number} has no publication yet; create it in the "
+                           "admin (Publications)")
+    return publication

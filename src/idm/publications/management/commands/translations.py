@@ -4,11 +4,12 @@ memory as TMX."""
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from idm.core.command_files import or_refuse, read_input, write_output
 from idm.core.languages import LANGUAGES
 from idm.publications import exchange, services
+from idm.publications.management.commands.report import publication_of
 from idm.publications.models import Publication
 
 ACTOR = "idm translations"
@@ -46,13 +47,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         if action == "export":
-            publication = _publication(options["dialogue"])
+            publication = publication_of(options["dialogue"])
             content = exchange.write_xliff(publication, options["lang"],
                                            missing_only=options["missing_only"],
                                            copy_source=options["copy_source"])
             write_output(self, content, options["output"], "", text=True)
         elif action == "status":
-            self._status(_publication(options["dialogue"]), options["lang"], options["out"])
+            self._status(publication_of(options["dialogue"]), options["lang"], options["out"])
         elif action == "import":
             self._import(options["file"], options["dry_run"], options["out"])
         elif action == "memory":
@@ -110,11 +111,3 @@ class Command(BaseCommand):
         self.stdout.write(f"{language}: {counts['translated']} translated, "
                           f"{counts['missing']} missing, {counts['stale']} stale; "
                           f"{len(blocking)} block the edition")
-
-
-def _publication(number: int) -> Publication:
-    publication = Publication.objects.filter(dialogue__number=number).first()
-    if publication is None:
-        raise CommandError(f"dialogue No. {number} has no publication yet; create it in the "
-                           "admin (Publications)")
-    return publication
