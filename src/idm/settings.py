@@ -224,9 +224,9 @@ if IDM_TASKS_BACKEND not in TASK_BACKENDS and "." not in IDM_TASKS_BACKEND:
     raise ImproperlyConfigured(
         f"IDM_TASKS_BACKEND={IDM_TASKS_BACKEND!r}: use {', '.join(TASK_BACKENDS)} or the dotted "
         "path of a task backend")
-# Report builds have a queue of their own, so that a worker kept for e-mails never waits behind a
-# build (`idm worker --queue mail,default`).
-TASK_QUEUES = ["default", "reports", "mail"]
+# Report builds and synthesis runs have queues of their own, so that a worker kept for e-mails
+# never waits behind them (`idm worker --queue mail,default`).
+TASK_QUEUES = ["default", "reports", "mail", "synthesis"]
 TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(IDM_TASKS_BACKEND, IDM_TASKS_BACKEND),
                      "QUEUES": TASK_QUEUES}}
 if IDM_TASKS_BACKEND == "rq":

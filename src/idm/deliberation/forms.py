@@ -13,7 +13,7 @@ from idm.core.languages import LANGUAGES
 from idm.core.models import GcmObjective, GuidingPrinciple, SdgTarget, StakeholderCategory
 from idm.core.spreadsheets import shown
 from idm.deliberation import privacy
-from idm.deliberation.models import KeyMessage, Recommendation, Statement, Theme
+from idm.deliberation.models import KeyMessage, Recommendation, Statement, SynthesisRun, Theme
 from idm.dialogues.models import Person, Session, Workshop
 
 
@@ -212,3 +212,59 @@ class SearchForm(forms.Form):
     def session_obj(self):
         value = self.cleaned_data.get("session") if hasattr(self, "cleaned_data") else None
         return Session.objects.filter(pk=value).first() if value else None
+
+
+class SynthesisForm(forms.Form):
+    """What a synthesis run reads (the dialogue, one of its workshops or one of its sessions) and
+    how many themes it looks for."""
+
+    scope = forms.ChoiceField(label=_("Statements of"), required=False)
+    themes = forms.IntegerField(label=_("Number of themes"), required=False, min_value=1,
+                                max_value=60, help_text=_("Leave empty to let the statements "
+                                                          "decide."))
+    engine = forms.ChoiceField(label=_("Engine"), choices=SynthesisRun.Engine.choices,
+                               initial=SynthesisRun.Engine.TFIDF)
+
+    def __init__(self, *args, dialogue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dialogue = dialogue
+        choices = [("", _("The whole dialogue"))]
+        sessions = Session.objects.filter(workshop__dialogue=dialogue).select_related(
+            "workshop").order_by("workshop__first_day", "start", "pk")
+        workshops = {}
+        for session in sessions:
+            workshops.setdefault(session.workshop, []).append(session)
+        for workshop, its_sessions in workshops.items():
+            choices.append((f"workshop:{workshop.pk}", workshop.title))
+            choices += [(f"session:{s.pk}", f"— {s.title}") for s in its_sessions
+                        if s.statements.exists()]
+        self.fields["scope"].choices = choices
+        self.workshops = {f"workshop:{w.pk}": w for w in workshops}
+        self.sessions = {f"session:{s.pk}": s for s in sessions}
+
+    def clean(self):
+        data = super().clean()
+        scope = data.get("scope") or ""
+        data["workshop"] = self.workshops.get(scope)
+        data["session"] = self.sessions.get(scope)
+        return data
+
+
+class SplitForm(forms.Form):
+    theme = forms.IntegerField(min_value=1)
+    parts = forms.IntegerField(label=_("Parts"), required=False, min_value=2, max_value=20)
+
+
+class MergeForm(forms.Form):
+    themes = forms.TypedMultipleChoiceField(coerce=int, choices=())
+
+    def __init__(self, *args, run, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].choices = [(t["number"], t["label"]) for t in run.themes]
+
+
+class ThemeKeyMessageForm(forms.Form):
+    theme = forms.IntegerField(min_value=1)
+    title = forms.CharField(label=_("Title of the key message"), max_length=300)
+    body = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(
+        attrs={"rows": 3}))

@@ -1,19 +1,22 @@
 """Statements (who said what, under which attribution policy), themes, key messages and
-recommendations with the statements that support them, and their revisions."""
+recommendations with the statements that support them, their revisions, and the synthesis runs
+that find themes in what was said."""
 
 import hashlib
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from idm.core.languages import LANGUAGE_CHOICES
-from idm.core.models import Country, GcmObjective, GuidingPrinciple, SdgTarget, StakeholderCategory
-from idm.dialogues.models import Dialogue, Person, Session
+from idm.core.models import Country, GcmObjective, GuidingPrinciple, Job, SdgTarget, StakeholderCategory
+from idm.dialogues.models import Dialogue, Person, Session, Workshop
 
 
 class ReferenceEvent(models.Model):
@@ -332,3 +335,60 @@ class QuoteTranslation(models.Model):
 def text_key(text: str) -> str:
     """One key for texts that differ only in spacing: how quotes and memory segments are found."""
     return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
+
+
+class SynthesisRun(Job):
+    """Themes found in what was said in a dialogue, a workshop or a session (synthesis/themes.py),
+    run by a worker (deliberation/tasks.py). A merge or a split of themes is a new run made from
+    its parent's, so the rapporteur can go back to any earlier one."""
+
+    class Engine(models.TextChoices):
+        TFIDF = "tfidf", _("Words and phrases (TF-IDF)")
+        WORDLLAMA = "wordllama", _("Sentence vectors (WordLlama)")
+
+    STOPPED = gettext_noop("The worker stopped during the synthesis (stopped or restarted): run "
+                           "it again.")
+    NOT_QUEUED = gettext_noop("The synthesis could not be queued: %(error)s")
+
+    dialogue = models.ForeignKey(Dialogue, verbose_name=_("dialogue"), on_delete=models.CASCADE,
+                                 related_name="synthesis_runs")
+    workshop = models.ForeignKey(Workshop, verbose_name=_("workshop"), null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="synthesis_runs")
+    session = models.ForeignKey(Session, verbose_name=_("session"), null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="synthesis_runs")
+    themes_asked = models.PositiveSmallIntegerField(
+        _("number of themes"), null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Leave empty to let the statements decide."))
+    engine = models.CharField(_("engine"), max_length=10, choices=Engine.choices,
+                              default=Engine.TFIDF)
+    seed = models.PositiveIntegerField(_("seed"), default=0)
+    parent = models.ForeignKey("self", verbose_name=_("made from"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="children")
+    # {"merge": [3, 5]} or {"split": 2, "parts": null}: what this run changes in its parent's.
+    operation = models.JSONField(_("change"), default=dict, blank=True)
+
+    class Meta(Job.Meta):
+        verbose_name = _("synthesis run")
+        verbose_name_plural = _("synthesis runs")
+
+    def __str__(self):
+        return f"{self.scope} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("deliberation:synthesis-run", args=[self.pk])
+
+    @property
+    def scope(self) -> str:
+        if self.session_id:
+            return self.session.title
+        if self.workshop_id:
+            return self.workshop.title
+        return self.dialogue.theme
+
+    @property
+    def themes(self) -> list[dict]:
+        return self.report.get("themes", [])
+
+    def theme(self, number: int) -> dict | None:
+        return next((t for t in self.themes if t["number"] == number), None)

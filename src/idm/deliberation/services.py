@@ -1,5 +1,6 @@
-"""Operations that change statements, tags, key messages and recommendations; each in one
-transaction, each audited; statements are (re)indexed for search as they change."""
+"""Operations that change statements, tags, key messages and recommendations, and the synthesis
+workbench's runs; each in one transaction, each audited; statements are (re)indexed for search as
+they change."""
 
 import uuid
 from collections import Counter
@@ -9,7 +10,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
-from idm.core import search
+from idm.core import jobs, search
 from idm.core import services as core_services
 from idm.core.languages import LANGUAGES
 from idm.core.models import AuditEntry
@@ -20,6 +21,7 @@ from idm.deliberation.models import (
     RecommendationEvidence,
     Revision,
     Statement,
+    SynthesisRun,
     Theme,
 )
 from idm.deliberation.transcripts import TranscriptPreview, parse_transcript
@@ -251,6 +253,110 @@ def add_evidence(target: KeyMessage | Recommendation, statement: Statement, acto
 
 def remove_evidence(evidence, actor) -> None:
     core_services.delete(evidence, actor)
+
+
+# The synthesis workbench ----------------------------------------------------------------------
+
+
+def start_synthesis(dialogue: Dialogue, actor, *, workshop=None, session=None,
+                    themes: int | None = None, engine: str = SynthesisRun.Engine.TFIDF,
+                    seed: int = 0) -> SynthesisRun:
+    """A new run of the synthesis over the statements of a dialogue, a workshop or a session,
+    queued for a worker."""
+    if workshop is not None and workshop.dialogue_id != dialogue.pk:
+        raise DeliberationError(_("The workshop belongs to another dialogue."))
+    if session is not None and session.workshop.dialogue_id != dialogue.pk:
+        raise DeliberationError(_("The session belongs to another dialogue."))
+    return _queue(SynthesisRun(dialogue=dialogue, workshop=workshop, session=session,
+                               themes_asked=themes, engine=engine, seed=seed), actor)
+
+
+def merge_themes(run: SynthesisRun, numbers: list[int], actor) -> SynthesisRun:
+    """A new run with the themes `numbers` of `run` made one."""
+    numbers = sorted(set(numbers))
+    if len(numbers) < 2 or any(run.theme(n) is None for n in numbers):
+        raise DeliberationError(_("Choose two or more themes of this run to merge."))
+    return _queue(_derived(run, {"merge": numbers}), actor)
+
+
+def split_theme(run: SynthesisRun, number: int, actor, *, parts: int | None = None
+                ) -> SynthesisRun:
+    """A new run with theme `number` of `run` split in `parts` (or as its statements fall)."""
+    theme = run.theme(number)
+    if theme is None:
+        raise DeliberationError(_("There is no such theme in this run."))
+    if len(theme["members"]) < 2:
+        raise DeliberationError(_("A theme of one statement cannot be split."))
+    if parts is not None and not 2 <= parts <= len(theme["members"]):
+        raise DeliberationError(_("A theme of %(count)s statements splits in 2 to %(count)s "
+                                  "parts.") % {"count": len(theme["members"])})
+    return _queue(_derived(run, {"split": number, "parts": parts}), actor)
+
+
+def _derived(run: SynthesisRun, operation: dict) -> SynthesisRun:
+    if run.status != SynthesisRun.Status.DONE:
+        raise DeliberationError(_("The run has not finished."))
+    return SynthesisRun(dialogue=run.dialogue, workshop=run.workshop, session=run.session,
+                        themes_asked=run.themes_asked, engine=run.engine, seed=run.seed,
+                        parent=run, operation=operation)
+
+
+def _queue(run: SynthesisRun, actor) -> SynthesisRun:
+    from idm.deliberation.tasks import synthesize  # its module imports this one's models
+
+    run.full_clean()
+    run.created_by = _user(actor)
+    run.message = SynthesisRun.WAITING
+    with transaction.atomic():
+        core_services.save(run, actor)
+        jobs.enqueue(run, synthesize)
+    return run
+
+
+def retry_synthesis(run: SynthesisRun) -> SynthesisRun:
+    from idm.deliberation.tasks import synthesize
+
+    if not jobs.retry(run, synthesize):
+        raise DeliberationError(_("Only a failed run can be run again."))
+    return run
+
+
+def key_message_from_theme(run: SynthesisRun, number: int, actor, *, title: str,
+                           body: str = "") -> KeyMessage:
+    """A draft key message of the run's dialogue whose evidence is the theme's statements, best
+    member first; the theme remembers it."""
+    theme = run.theme(number)
+    if theme is None:
+        raise DeliberationError(_("There is no such theme in this run."))
+    if theme.get("key_message") and KeyMessage.objects.filter(pk=theme["key_message"]).exists():
+        raise DeliberationError(_("This theme is already a key message."))
+    ids = [int(m["id"]) for m in theme["members"]]
+    with transaction.atomic():
+        locked = SynthesisRun.objects.select_for_update().get(pk=run.pk)
+        if (locked.theme(number) or {}).get("key_message"):
+            raise DeliberationError(_("This theme is already a key message."))
+        statements = dialogue_statements(run.dialogue).filter(pk__in=ids, complete=True
+                                                               ).in_bulk()
+        if not statements:
+            raise DeliberationError(_("None of the theme's statements is left."))
+        next_number = (run.dialogue.key_messages.aggregate(n=Max("number"))["n"] or 0) + 1
+        key_message = KeyMessage(dialogue=run.dialogue, number=next_number, title=title.strip(),
+                                 body=body.strip())
+        save_key_message(key_message, actor)
+        note = (_("Theme: %(label)s") % {"label": theme["label"]})[:300]
+        core_services.save_many([
+            KeyMessageEvidence(key_message=key_message, statement=statements[pk], order=order,
+                               note=note)
+            for order, pk in enumerate((pk for pk in ids if pk in statements), 1)], actor)
+        locked.report["themes"] = [dict(t, key_message=key_message.pk) if t["number"] == number
+                                   else t for t in locked.report["themes"]]
+        # The report is the run's result, not a text anyone edits: its audit entry says what
+        # changed in it, not the whole of it before and after.
+        SynthesisRun.objects.filter(pk=run.pk).update(report=locked.report)
+        core_services.record(actor, AuditEntry.Action.UPDATE, run,
+                             {"key_message": [None, key_message.pk], "theme": [None, number]})
+    run.report = locked.report
+    return key_message
 
 
 # What the rapporteur needs to see -------------------------------------------------------------

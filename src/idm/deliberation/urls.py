@@ -1,4 +1,4 @@
-"""Addresses of statements, search, key messages and recommendations."""
+"""Addresses of statements, search, key messages, recommendations and the synthesis workbench."""
 
 from django.urls import path
 
@@ -23,6 +23,13 @@ urlpatterns = [
     path("manage/dialogues/<int:number>/recommendations/new/", views.recommendation_edit,
          name="recommendation-new"),
     path("manage/recommendations/<int:pk>/", views.recommendation_edit, name="recommendation"),
+    path("manage/dialogues/<int:number>/synthesis/", views.synthesis, name="synthesis"),
+    path("manage/synthesis/<int:pk>/", views.synthesis_run, name="synthesis-run"),
+    path("manage/synthesis/<int:pk>/status/", views.synthesis_status, name="synthesis-status"),
+    *[path(f"manage/synthesis/<int:pk>/{change}/", views.synthesis_change, {"change": change},
+           name=f"synthesis-{change}") for change in ("merge", "split", "retry")],
+    path("manage/synthesis/<int:pk>/key-message/", views.synthesis_key_message,
+         name="synthesis-key-message"),
     path("manage/evidence/add/", views.add_evidence_from_search, name="evidence-add"),
     path("manage/revisions/<int:first>/<int:second>/", views.revisions_compare,
          name="revisions"),

@@ -1,5 +1,6 @@
 """Pages of the deliberation: the rapporteur's capture, tagging, transcripts, key messages and
-recommendations; the public's search, statements and final key messages."""
+recommendations, and the synthesis workbench; the public's search, statements and final key
+messages."""
 
 import base64
 import difflib
@@ -17,18 +18,22 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from idm.core import roles, search
+from idm.core import jobs, roles, search
 from idm.core.identifiers import is_id
 from idm.core.models import StakeholderCategory
 from idm.core.spreadsheets import ImportFileError, read_upload, write_csv
-from idm.deliberation import privacy, services
+from idm.deliberation import privacy, services, workbench
 from idm.deliberation.forms import (
     CaptureForm,
     EvidenceForm,
     KeyMessageForm,
+    MergeForm,
     RecommendationForm,
     SearchForm,
+    SplitForm,
     StatementForm,
+    SynthesisForm,
+    ThemeKeyMessageForm,
 )
 from idm.deliberation.models import (
     KeyMessage,
@@ -37,6 +42,7 @@ from idm.deliberation.models import (
     RecommendationEvidence,
     Revision,
     Statement,
+    SynthesisRun,
 )
 from idm.deliberation.transcripts import TranscriptPreview, TranscriptProblem
 from idm.dialogues.models import Dialogue, Session, SessionRole
@@ -404,6 +410,129 @@ def revisions_compare(request, first: int, second: int):
             changes.append((field, [(line[0], line[2:]) for line in diff if line[0] != "?"]))
     return render(request, "deliberation/revisions.html", {
         "target": target, "old": old, "new": new, "changes": changes})
+
+
+# The synthesis workbench ----------------------------------------------------------------------
+
+
+@roles.staff_required
+def synthesis(request, number: int):
+    """Start a run over the dialogue, a workshop or a session; the runs so far."""
+    dialogue = get_object_or_404(Dialogue, number=number)
+    form = SynthesisForm(request.POST or None, dialogue=dialogue)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = services.start_synthesis(
+                dialogue, request.user, workshop=form.cleaned_data["workshop"],
+                session=form.cleaned_data["session"], themes=form.cleaned_data["themes"],
+                engine=form.cleaned_data["engine"])
+        except services.DeliberationError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect(run)
+    jobs.fail_abandoned(SynthesisRun)
+    runs = dialogue.synthesis_runs.select_related("workshop", "session", "created_by")[:30]
+    return render(request, "deliberation/synthesis.html", {
+        "dialogue": dialogue, "form": form, "runs": runs,
+        "statements": workbench.statements_of(dialogue).count()},
+        status=400 if request.method == "POST" else 200)
+
+
+@roles.staff_required
+def synthesis_run(request, pk: int):
+    """A run: its progress while it runs; then its themes, with what each is made of."""
+    jobs.fail_abandoned(SynthesisRun)
+    run = get_object_or_404(SynthesisRun.objects.select_related(
+        "dialogue", "workshop", "session", "parent"), pk=pk)
+    themes = run.themes if run.status == SynthesisRun.Status.DONE else []
+    ids = {int(m["id"]) for t in themes for m in t["members"]} | {
+        int(i) for i in run.report.get("unassigned", [])}
+    statements = _decorate(Statement.objects.filter(pk__in=ids).select_related(
+        "person", "speaker_category", "session__workshop", "reference_event"), staff=True)
+    by_id = {str(s.pk): s for s in statements}
+    used = workbench.evidence_of(ids)
+    key_messages = KeyMessage.objects.filter(dialogue=run.dialogue).in_bulk()
+    shown = []
+    for theme in themes:
+        members = [(by_id[m["id"]], m["score"], used.get(int(m["id"]), []))
+                   for m in theme["members"] if m["id"] in by_id]
+        shown.append({
+            **theme, "members": members,
+            "representatives": [(by_id[i], used.get(int(i), [])) for i in theme["representatives"]
+                                if i in by_id],
+            "categories": sorted(theme["categories"].items(), key=lambda kv: (-kv[1], kv[0])),
+            "workshops": sorted(theme["workshops"].items(), key=lambda kv: (-kv[1], kv[0])),
+            "used": sum(1 for _statement, _score, marks in members if marks),
+            "key_message": key_messages.get(theme.get("key_message")),
+            "form": ThemeKeyMessageForm(initial={"theme": theme["number"],
+                                                 "title": _title_from(theme)})})
+    unassigned = [by_id[i] for i in run.report.get("unassigned", []) if i in by_id]
+    return render(request, "deliberation/synthesis_run.html", {
+        "run": run, "dialogue": run.dialogue, "themes": shown, "unassigned": unassigned,
+        "used": used, "children": run.children.order_by("-created_at")[:10]})
+
+
+def _title_from(theme: dict) -> str:
+    """A first title for the key message: the theme's key phrases, for the rapporteur to reword."""
+    phrases = theme.get("key_phrases") or [theme["label"]]
+    return ", ".join(phrases[:3]).capitalize()[:300]
+
+
+@roles.staff_required
+def synthesis_status(request, pk: int):
+    jobs.fail_abandoned(SynthesisRun)
+    run = get_object_or_404(SynthesisRun, pk=pk)
+    return JsonResponse({"status": run.status, "progress": run.progress,
+                         "message": _(run.message)})
+
+
+@require_POST
+@roles.staff_required
+def synthesis_change(request, pk: int, change: str):
+    """Merge themes, split one, or run a failed run again: each a new run (or the same again)."""
+    run = get_object_or_404(SynthesisRun.objects.select_related("dialogue"), pk=pk)
+    try:
+        if change == "merge":
+            form = MergeForm(request.POST, run=run)
+            if not form.is_valid():
+                raise services.DeliberationError(_("Choose two or more themes of this run to "
+                                                   "merge."))
+            run = services.merge_themes(run, form.cleaned_data["themes"], request.user)
+        elif change == "split":
+            form = SplitForm(request.POST)
+            if not form.is_valid():
+                raise services.DeliberationError(_("Choose a theme and a number of parts from 2 "
+                                                   "to 20."))
+            run = services.split_theme(run, form.cleaned_data["theme"], request.user,
+                                       parts=form.cleaned_data["parts"])
+        else:  # retry
+            run = services.retry_synthesis(run)
+    except services.DeliberationError as error:
+        messages.error(request, str(error))
+    return redirect(run)
+
+
+@require_POST
+@roles.staff_required
+def synthesis_key_message(request, pk: int):
+    """The rapporteur turns a theme into a draft key message backed by the theme's statements."""
+    run = get_object_or_404(SynthesisRun.objects.select_related("dialogue"), pk=pk)
+    form = ThemeKeyMessageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the key message a title."))
+        return redirect(run)
+    try:
+        key_message = services.key_message_from_theme(
+            run, form.cleaned_data["theme"], request.user, title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"])
+    except (services.DeliberationError, ValidationError) as error:
+        messages.error(request, error.messages[0] if isinstance(error, ValidationError)
+                       else str(error))
+        return redirect(run)
+    messages.success(request, _("Key message %(number)s is drafted, with %(count)s statements as "
+                                "its evidence.") % {"number": key_message.number,
+                                                    "count": key_message.evidence.count()})
+    return redirect(key_message)
 
 
 # Exports --------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
-// Follows the report builds that are still running, until they finish.
+// Follows the background jobs of a page (report builds, synthesis runs) that are still running,
+// until they finish; then shows the page again with their outcome.
 (function () {
   "use strict";
-  document.querySelectorAll(".build-job").forEach(function (job) {
+  document.querySelectorAll("[data-status-url]").forEach(function (job) {
     var status = job.getAttribute("data-status");
     if (status !== "queued" && status !== "running") return;
     var bar = job.querySelector("progress");
