@@ -100,3 +100,18 @@ def _tasks_run_where_they_are_queued(settings):
     of the worker itself (tests/workers.py) queue them in the database instead."""
     settings.TASKS = {"default": {**settings.TASKS["default"],
                                   "BACKEND": settings.TASK_BACKENDS["immediate"]}}
+
+
+@pytest.fixture
+def pages_queue_on_commit(django_capture_on_commit_callbacks, monkeypatch):
+    """A test's request commits nothing (its transaction is the test's): what a page queues once
+    its transaction commits is queued as the request ends, as it would be."""
+    from django.test import Client
+
+    post = Client.post
+
+    def post_and_commit(self, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return post(self, *args, **kwargs)
+
+    monkeypatch.setattr(Client, "post", post_and_commit)

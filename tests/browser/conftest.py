@@ -75,3 +75,22 @@ def serious_violations(page) -> list[tuple]:
     return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:5])
             for v in Axe().run(page).response["violations"]
             if v["impact"] in ("serious", "critical")]
+
+
+@pytest.fixture
+def rapporteur_page(page, live_demo):
+    """A rapporteur signed in, on the demo with its statements and key messages."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from idm.deliberation.demo import load_demo_deliberation
+
+    load_demo_deliberation(live_demo)
+    user = get_user_model().objects.create_user("rap", password="pw-rap-browser")
+    user.groups.add(Group.objects.get(name="rapporteur"))
+    page.goto("/en/accounts/login/")
+    page.get_by_label("Username").fill("rap")
+    page.get_by_label("Password").fill("pw-rap-browser")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/en/")
+    return page

@@ -1,8 +1,6 @@
 """A rapporteur captures a live session, tags a statement, finds it and makes it evidence."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from idm.deliberation import services
 from idm.deliberation.models import KeyMessage, KeyMessageEvidence, Statement
@@ -10,21 +8,6 @@ from idm.dialogues.models import Session
 from tests.browser.conftest import serious_violations
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def rapporteur_page(page, live_demo):
-    from idm.deliberation.demo import load_demo_deliberation
-
-    load_demo_deliberation(live_demo)
-    user = get_user_model().objects.create_user("rap", password="pw-rap-browser")
-    user.groups.add(Group.objects.get(name="rapporteur"))
-    page.goto("/en/accounts/login/")
-    page.get_by_label("Username").fill("rap")
-    page.get_by_label("Password").fill("pw-rap-browser")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/en/")
-    return page
 
 
 def test_capture_tag_search_and_attach(rapporteur_page):

@@ -2,8 +2,6 @@
 run's progress, and turns a theme into a draft key message backed by its statements."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from idm.deliberation.models import KeyMessage, SynthesisRun
 from tests.browser.conftest import serious_violations
@@ -12,24 +10,9 @@ from tests.workers import Worker, use_the_database_queue
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def rapporteur_page(page, live_demo, settings):
-    from idm.deliberation.demo import load_demo_deliberation
-
-    use_the_database_queue(settings)
-    load_demo_deliberation(live_demo)
-    user = get_user_model().objects.create_user("rap", password="pw-rap-browser")
-    user.groups.add(Group.objects.get(name="rapporteur"))
-    page.goto("/en/accounts/login/")
-    page.get_by_label("Username").fill("rap")
-    page.get_by_label("Password").fill("pw-rap-browser")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/en/")
-    return page
-
-
-def test_a_theme_becomes_a_key_message(rapporteur_page, tmp_path):
+def test_a_theme_becomes_a_key_message(rapporteur_page, settings, tmp_path):
     page = rapporteur_page
+    use_the_database_queue(settings)  # for a real worker to take the run
     before = set(KeyMessage.objects.values_list("pk", flat=True))
     page.goto("/en/dialogues/28/")
     page.get_by_role("link", name="Find themes in what was said").click()

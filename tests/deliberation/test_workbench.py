@@ -16,7 +16,8 @@ from idm.dialogues.models import Session
 from tests.deliberation.conftest import say
 from tests.dialogues import factories
 
-pytestmark = pytest.mark.integration
+# What a page queues runs as its request ends (tests/conftest.py).
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("pages_queue_on_commit")]
 
 # Three things said again and again, in different words, by different stakeholders.
 TOPICS = {
@@ -51,21 +52,6 @@ TOPICS = {
     ],
 }
 CATEGORIES = ["member_state", "civil_society", "private_sector"]
-
-
-@pytest.fixture(autouse=True)
-def _runs_start_on_commit(django_capture_on_commit_callbacks, monkeypatch):
-    """A test's request commits nothing (its transaction is the test's): the run a page queues
-    once its transaction commits is queued as the request ends, as it would be."""
-    from django.test import Client
-
-    post = Client.post
-
-    def post_and_commit(self, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return post(self, *args, **kwargs)
-
-    monkeypatch.setattr(Client, "post", post_and_commit)
 
 
 @pytest.fixture

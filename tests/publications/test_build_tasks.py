@@ -15,26 +15,12 @@ from idm.publications.demo import create_publication
 from idm.publications.models import BuildJob, Version
 from tests.workers import Worker, use_the_database_queue, wait_for
 
-pytestmark = pytest.mark.integration
+# What a page queues runs as its request ends (tests/conftest.py).
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("pages_queue_on_commit")]
 
 REPORT = reverse("publications:report", args=[28])
 WORKER_STOPPED = ("The worker stopped during the build (stopped or restarted): retry the "
                   "build.")
-
-
-@pytest.fixture(autouse=True)
-def _pages_queue_on_commit(django_capture_on_commit_callbacks, monkeypatch):
-    """A test's request commits nothing (its transaction is the test's): what a page queues once
-    its transaction commits is queued as the request ends, as it would be."""
-    from django.test import Client
-
-    post = Client.post
-
-    def post_and_commit(self, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return post(self, *args, **kwargs)
-
-    monkeypatch.setattr(Client, "post", post_and_commit)
 
 
 @pytest.fixture
