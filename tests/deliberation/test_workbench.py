@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from idm.core import roles
+from idm.core import services as core_services
 from idm.core.models import AuditEntry, StakeholderCategory
 from idm.deliberation import services
 from idm.deliberation.models import KeyMessage, Statement, SynthesisRun
@@ -136,6 +137,11 @@ def test_a_run_finds_the_three_topics_and_a_theme_becomes_a_key_message(
                                    {"theme": remittances, "title": "Twice"}, follow=True)
     assert "already a key message" in again.content.decode()
     assert KeyMessage.objects.count() == 1
+    # Once its key message is deleted, the theme may become one again.
+    core_services.delete(key_message, None)
+    rapporteur_client.post(reverse("deliberation:synthesis-key-message", args=[run.pk]),
+                           {"theme": remittances, "title": "Remittances, again"})
+    assert KeyMessage.objects.get(dialogue=dialogue).title == "Remittances, again"
 
 
 def test_merge_and_split_make_new_runs_and_keep_the_parent(start, rapporteur_client, statements,

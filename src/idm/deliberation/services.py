@@ -328,12 +328,12 @@ def key_message_from_theme(run: SynthesisRun, number: int, actor, *, title: str,
     theme = run.theme(number)
     if theme is None:
         raise DeliberationError(_("There is no such theme in this run."))
-    if theme.get("key_message") and KeyMessage.objects.filter(pk=theme["key_message"]).exists():
-        raise DeliberationError(_("This theme is already a key message."))
     ids = [int(m["id"]) for m in theme["members"]]
     with transaction.atomic():
         locked = SynthesisRun.objects.select_for_update().get(pk=run.pk)
-        if (locked.theme(number) or {}).get("key_message"):
+        made = (locked.theme(number) or {}).get("key_message")
+        # A key message deleted since leaves the theme free to become one again.
+        if made and KeyMessage.objects.filter(pk=made).exists():
             raise DeliberationError(_("This theme is already a key message."))
         statements = dialogue_statements(run.dialogue).filter(pk__in=ids, complete=True
                                                                ).in_bulk()

@@ -2,24 +2,20 @@
 the themes library (synthesis/themes.py) takes them, and a run's themes worked out from them, from
 scratch or from its parent's themes by a merge or a split."""
 
-from django.db.models import Q
-
 from idm.deliberation.models import KeyMessageEvidence, RecommendationEvidence, Statement, SynthesisRun
+from idm.deliberation.services import dialogue_statements
 from idm.synthesis import themes as library
 
 
 def statements_of(dialogue, workshop=None, session=None):
     """The complete, non-empty statements of the scope, rapporteur's notes left out: what was
     said, whatever its attribution policy (the workbench is the staff's)."""
-    found = Statement.objects.filter(complete=True).exclude(kind=Statement.Kind.NOTE).exclude(
-        text="")
+    found = dialogue_statements(dialogue).filter(complete=True).exclude(
+        kind=Statement.Kind.NOTE).exclude(text="")
     if session is not None:
         found = found.filter(session=session)
     elif workshop is not None:
         found = found.filter(session__workshop=workshop)
-    else:
-        found = found.filter(Q(session__workshop__dialogue=dialogue)
-                             | Q(reference_event__dialogue=dialogue))
     return found.select_related("speaker_category", "session__workshop", "reference_event"
                                 ).order_by("pk")
 
