@@ -102,6 +102,21 @@ def _tasks_run_where_they_are_queued(settings):
                                   "BACKEND": settings.TASK_BACKENDS["immediate"]}}
 
 
+@pytest.fixture(autouse=True)
+def _no_tag_suggestions(settings):
+    """Saving a statement does not ask for its tag suggestions (the first fits a model for most of
+    a minute); the tests of the suggestions turn them on."""
+    settings.IDM_TAG_SUGGESTIONS = False
+
+
+@pytest.fixture
+def tag_suggester_cache(settings, tmp_path_factory):
+    """One cache of the fitted tag suggester for the whole run: fitted once (under a minute), then
+    read (synthesis/tags.py cached_suggester)."""
+    settings.DATA_DIR = tmp_path_factory.getbasetemp() / "idm-data"
+    return settings.DATA_DIR / "cache"
+
+
 @pytest.fixture
 def pages_queue_on_commit(django_capture_on_commit_callbacks, monkeypatch):
     """A test's request commits nothing (its transaction is the test's): what a page queues once

@@ -174,6 +174,9 @@ CSRF_COOKIE_HTTPONLY = True
 # A Chatham House statement shows its speaker's stakeholder category only when at least this
 # many speakers of its session share it (docs/deliberation.md).
 IDM_CHATHAM_HOUSE_MIN_GROUP = int(os.environ.get("IDM_CHATHAM_HOUSE_MIN_GROUP", 3))
+# A completed statement asks a worker (queue "tags") for the GCM objectives and SDG targets its
+# words suggest (deliberation/tag_suggestions.py).
+IDM_TAG_SUGGESTIONS = env_bool("IDM_TAG_SUGGESTIONS", True)
 
 # Search counts exactly up to this many matches, then says "more than" and offers the most
 # recent ones, best first (docs/deliberation.md).
@@ -226,7 +229,7 @@ if IDM_TASKS_BACKEND not in TASK_BACKENDS and "." not in IDM_TASKS_BACKEND:
         "path of a task backend")
 # Report builds and synthesis runs have queues of their own, so that a worker kept for e-mails
 # never waits behind them (`idm worker --queue mail,default`).
-TASK_QUEUES = ["default", "reports", "mail", "synthesis"]
+TASK_QUEUES = ["default", "reports", "mail", "synthesis", "tags"]
 TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(IDM_TASKS_BACKEND, IDM_TASKS_BACKEND),
                      "QUEUES": TASK_QUEUES}}
 if IDM_TASKS_BACKEND == "rq":

@@ -17,14 +17,7 @@ def suggest(path, *options) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-@pytest.fixture
-def cache(settings, tmp_path_factory):
-    # One cache for the whole run: the suggester is fitted once (about 30 s), then read.
-    settings.DATA_DIR = tmp_path_factory.getbasetemp() / "idm-data"
-    return settings.DATA_DIR / "cache"
-
-
-def test_json_for_each_id(tmp_path, cache):
+def test_json_for_each_id(tmp_path, tag_suggester_cache):
     statements = tmp_path / "statements.csv"
     # Saved by a spreadsheet as "CSV UTF-8": with a BOM, and a column the command leaves aside.
     statements.write_bytes("\ufeffid,text,language\n"
@@ -42,10 +35,10 @@ def test_json_for_each_id(tmp_path, cache):
     assert {o["objective"] for o in remittances["gcm"] if o["concerned"]} >= {20}
     assert all(0 <= g["score"] <= 1 for g in remittances["sdg"] + remittances["gcm"])
     assert {g["goal"] for g in school["sdg"] if g["concerned"]} >= {4}
-    assert list(cache.glob("tags-*.pickle")), "the fitted suggester is kept for the next run"
+    assert list(tag_suggester_cache.glob("tags-*.pickle")), "the fitted suggester is kept for the next run"
 
 
-def test_text_and_threshold(tmp_path, cache):
+def test_text_and_threshold(tmp_path, tag_suggester_cache):
     statements = tmp_path / "statements.csv"
     statements.write_text("id,text\n7,Solar power for refugee camps.\n", encoding="utf-8")
     out, _ = suggest(statements)
@@ -84,12 +77,12 @@ def test_no_file_and_a_bad_threshold(tmp_path):
         call_command("tags", "suggest", str(statements), "--threshold", "2")
 
 
-def test_the_idm_console_script(tmp_path, cache):
+def test_the_idm_console_script(tmp_path, tag_suggester_cache):
     statements = tmp_path / "statements.csv"
     statements.write_text("id,text\nx,Trafficking in persons must end.\n", encoding="utf-8")
     idm = [sys.executable, "-c", "from idm.cli import main; main()"]
     # No HF_HUB_OFFLINE and no network: WordLlama's weights and tokenizer come from its wheel.
-    env = {"IDM_DATA_DIR": str(cache.parent), "PATH": "/usr/bin:/bin"}
+    env = {"IDM_DATA_DIR": str(tag_suggester_cache.parent), "PATH": "/usr/bin:/bin"}
     done = subprocess.run([*idm, "tags", "suggest", str(statements), "--format", "json"],
                           capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0, done.stderr

@@ -20,7 +20,7 @@ from idm.core.models import (
     StakeholderCategory,
 )
 from idm.core.reference import ReferenceLookup
-from idm.deliberation import services
+from idm.deliberation import services, tag_suggestions
 from idm.deliberation.models import (
     KeyMessage,
     Recommendation,
@@ -73,6 +73,7 @@ def load_general_debate(dialogue: Dialogue) -> ReferenceEvent:
                    f"general debate, paragraph {row['paragraph']}"))
     Statement.objects.bulk_create(statements)
     search.index_many(services.SEARCH_KIND, [(s.pk, s.text) for s in statements])
+    tag_suggestions.ask(s.pk for s in statements)
     core_services.record(ACTOR, "import", event, {"statements": len(statements),
                                                   "source": "UNGDC"})
     return event

@@ -119,6 +119,8 @@ class Statement(models.Model):
                                          related_name="statements")
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True,
                                     related_name="statements")
+    # Worked out in the background from the words (tag_suggestions.py); never edited by hand.
+    suggested_tags = models.JSONField(_("suggested tags"), default=dict, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("captured by"),
                                    null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")

@@ -14,6 +14,7 @@ from idm.core import jobs, search
 from idm.core import services as core_services
 from idm.core.languages import LANGUAGES
 from idm.core.models import AuditEntry
+from idm.deliberation import tag_suggestions
 from idm.deliberation.models import (
     KeyMessage,
     KeyMessageEvidence,
@@ -55,6 +56,8 @@ def save_statement(statement: Statement, actor, *, validate: bool = True) -> Sta
             statement.order = _next_order(statement.session)
         core_services.save(statement, actor, validate=validate)
         search.index(SEARCH_KIND, statement.pk, statement.text)
+        if tag_suggestions.needs_suggestion(statement):
+            tag_suggestions.ask([statement.pk])
     return statement
 
 
@@ -184,6 +187,7 @@ def import_transcript(session: Session, content: bytes, filename: str, actor,
             created.append(statement)
         Statement.objects.bulk_create(created)
         search.index_many(SEARCH_KIND, [(s.pk, s.text) for s in created])
+        tag_suggestions.ask(s.pk for s in created if tag_suggestions.needs_suggestion(s))
         core_services.record(actor, AuditEntry.Action.IMPORT, session, {
             "file": filename, "statements": len(created)})
     return len(created)

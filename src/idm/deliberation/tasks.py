@@ -1,9 +1,10 @@
-"""Synthesis runs started from the workbench: the task a worker (`idm worker`) runs, writing the
-run's progress and, at the end, its themes (workbench.py works them out)."""
+"""The deliberation's background work for a worker (`idm worker`): synthesis runs started from the
+workbench, writing the run's progress and, at the end, its themes (workbench.py works them out);
+and statements' tag suggestions (tag_suggestions.py)."""
 
 from idm.core import jobs
 from idm.core.tasks import task
-from idm.deliberation import workbench
+from idm.deliberation import tag_suggestions, workbench
 from idm.deliberation.models import SynthesisRun
 
 
@@ -13,3 +14,8 @@ def synthesize(run_id: int, attempt: int) -> str:
         return workbench.result(run, progress)
 
     return jobs.run(SynthesisRun, run_id, attempt, work)
+
+
+@task(queue_name="tags")
+def suggest_tags(statement_ids: list[int]) -> int:
+    return tag_suggestions.suggest(statement_ids)

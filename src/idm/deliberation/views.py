@@ -22,7 +22,7 @@ from idm.core import jobs, roles, search
 from idm.core.identifiers import is_id
 from idm.core.models import StakeholderCategory
 from idm.core.spreadsheets import ImportFileError, read_upload, write_csv
-from idm.deliberation import privacy, services, workbench
+from idm.deliberation import privacy, services, tag_suggestions, workbench
 from idm.deliberation.forms import (
     CaptureForm,
     EvidenceForm,
@@ -211,8 +211,8 @@ def statement_edit(request, pk: int):
         if statement.session_id:
             return redirect("deliberation:capture", pk=statement.session_id)
         return redirect(statement.get_absolute_url())
-    return render(request, "deliberation/statement_edit.html", {"form": form,
-                                                                  "statement": statement})
+    return render(request, "deliberation/statement_edit.html", {
+        "form": form, "statement": statement, "suggested": tag_suggestions.of(statement)})
 
 
 # Transcripts ---------------------------------------------------------------------------------
