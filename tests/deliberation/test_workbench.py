@@ -300,3 +300,23 @@ def test_synthesize_reads_a_file_and_names_its_bad_rows(tmp_path, capsys, db):
         call_command("synthesize", "--file", str(missing))
     assert "field 'text': The column is missing." in capsys.readouterr().err
     assert Statement.objects.count() == 0
+
+
+def test_a_run_tells_its_steps_in_the_page_language(statements, panel, settings):
+    from django.utils import translation
+
+    from idm.deliberation import workbench
+
+    run = SynthesisRun.objects.create(dialogue=panel.workshop.dialogue, seed=0)
+    said = []
+    workbench.result(run, lambda fraction, message: said.append(message))
+    merged = SynthesisRun.objects.create(dialogue=run.dialogue, parent=run, seed=0,
+                                         operation={"merge": [1, 2]})
+    run.report = workbench.result(run, lambda fraction, message: None)
+    run.save()
+    workbench.result(merged, lambda fraction, message: said.append(message))
+    assert said[0] == "Reading the statements" and "Ordering the themes" in said
+    for language in ("fr", "es"):
+        with translation.override(language):
+            untranslated = [m for m in said if translation.gettext(m) == m]
+        assert not untranslated, (language, untranslated)

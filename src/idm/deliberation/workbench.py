@@ -2,6 +2,8 @@
 the themes library (synthesis/themes.py) takes them, and a run's themes worked out from them, from
 scratch or from its parent's themes by a merge or a split."""
 
+from django.utils.translation import gettext_noop
+
 from idm.deliberation.models import KeyMessageEvidence, RecommendationEvidence, Statement, SynthesisRun
 from idm.deliberation.services import dialogue_statements
 from idm.synthesis import themes as library
@@ -34,13 +36,28 @@ def theme_dict(theme: library.Theme, number: int, key_message: int | None = None
     return {"number": number, **theme.to_dict(), "key_message": key_message}
 
 
+# The library's steps in the words the pages show: they keep the English message and translate
+# it as they show it (synthesis_run.html, views.synthesis_status).
+STEPS = {"reading the statements": gettext_noop("Reading the statements"),
+         "weighing the words": gettext_noop("Weighing the words"),
+         "vectors ready": gettext_noop("Sentence vectors ready"),
+         "grouping the statements": gettext_noop("Grouping the statements"),
+         "naming the themes": gettext_noop("Naming the themes")}
+
+
+def _in_steps(progress):
+    def step(fraction: float, message: str) -> None:
+        progress(fraction, STEPS.get(message, gettext_noop("Themes found")))
+    return step
+
+
 def result(run: SynthesisRun, progress) -> dict:
     """The run's report: its themes, numbered, each with the key message made from it (none
     yet), and the statements that fit none."""
     inputs = [as_input(s) for s in statements_of(run.dialogue, run.workshop, run.session)]
     if run.parent_id is None:
         found = library.find_themes(inputs, themes=run.themes_asked, seed=run.seed,
-                                    engine=run.engine, progress=progress)
+                                    engine=run.engine, progress=_in_steps(progress))
         return {"statements": len(inputs), "engine": found.engine, "seed": found.seed,
                 "themes": [theme_dict(t, n) for n, t in enumerate(found.themes, 1)],
                 "unassigned": list(found.unassigned)}
@@ -49,7 +66,7 @@ def result(run: SynthesisRun, progress) -> dict:
     known = {i.id for i in inputs}
     next_number = max((t["number"] for t in kept), default=0) + 1
     unassigned = [i for i in parent["unassigned"] if i in known]
-    progress(0.2, "Reading the themes of the run it is made from")
+    progress(0.2, gettext_noop("Reading the themes of the run it is made from"))
     if "merge" in run.operation:
         merged = [t for t in kept if t["number"] in run.operation["merge"]]
         ids = [m["id"] for t in merged for m in t["members"] if m["id"] in known]
@@ -64,7 +81,7 @@ def result(run: SynthesisRun, progress) -> dict:
         at = kept.index(split)
         kept[at:at + 1] = [theme_dict(t, next_number + i) for i, t in enumerate(parts.themes)]
         unassigned += list(parts.unassigned)
-    progress(0.9, "Ordering the themes")
+    progress(0.9, gettext_noop("Ordering the themes"))
     for theme in kept:  # statements deleted since the parent ran are gone from its themes
         theme["members"] = [m for m in theme["members"] if m["id"] in known]
     kept = [t for t in kept if t["members"]]
