@@ -1,0 +1,482 @@
+"""Opinion groups and consensus from agree / disagree / pass votes: the Pol.is math
+(compdemocracy/polis, math/src/polismath/math/: conversation.clj, pca.clj, clusters.clj,
+repness.clj, stats.clj), sparse from end to end, no Django.
+
+Votes are +1 agree, -1 disagree, 0 pass (the sign of Pol.is's open data; its engine stores agree as
+-1 internally and flips on export). The steps, as Pol.is takes them:
+
+1. The latest vote per (participant, statement) counts. Statements moderated out (or marked meta)
+   are zeroed: every participant is taken to have passed on them.
+2. PCA of the vote matrix with missing votes imputed by their column's mean, two components; each
+   participant's projection sums only over the statements they voted on and is scaled by
+   sqrt(n_statements / n_votes), so that those who voted little are not bunched in the middle.
+3. The participants "in the conversation" (at least min(7, n_statements) votes; the 15 most active
+   when fewer than 15 qualify) are clustered: up to 100 base clusters by k-means, then groups by
+   k-means of the base clusters weighted by their size, for k = 2 .. min(5, 2 + n_base // 12),
+   the k with the best silhouette of the base clusters.
+4. Each group's representative statements by Pol.is's proportion tests (90 %, one-sided);
+   consensus statements over all participants (p > 0.5 and a significant test, ranked by p * z);
+   group-informed consensus, the product over groups of (agrees + 1) / (votes + 2).
+
+Departures from Pol.is, and why:
+- Pol.is updates its clusters as votes arrive and starts each k-means from the previous clusters
+  (and smooths the number of groups over four updates); idm computes from scratch each time, from
+  the first distinct points in participant order, as Pol.is does for a new conversation. The same
+  votes therefore give the same groups, whenever they are analysed.
+- Pol.is finds the components by 100 power iterations started from the last ones; idm takes them
+  from a sparse truncated SVD (the same components to within rounding), so that 10,000 x 5,000
+  votes never become a dense matrix.
+- Statements with no vote are left out of the matrix, as in Pol.is (its matrix only has columns
+  for statements that received a vote).
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+AGREE, DISAGREE, PASS = 1, -1, 0
+Z_90 = 1.2816  # one-sided 90 % (stats.clj z-sig-90?)
+BASE_K = 100
+MAX_K = 5
+GREEDY_N = 15
+MIN_VOTES = 7
+MAX_ITERATIONS = 20
+SAME_CLUSTERING = 0.01  # centres closer than this between two steps: converged (clusters.clj)
+
+
+@dataclass(frozen=True)
+class Votes:
+    """The latest vote of each participant on each statement, as two sparse matrices over the same
+    (participant, statement) cells: `cast` is 1 where a vote was cast, `value` holds +1 and -1 (a pass
+    is cast with the value 0)."""
+    participants: tuple[str, ...]
+    statements: tuple[str, ...]
+    cast: sparse.csr_matrix
+    value: sparse.csr_matrix
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.participants), len(self.statements)
+
+    def tallies(self) -> dict[str, np.ndarray]:
+        """Per statement: agrees, disagrees, passes and votes."""
+        agree = np.asarray((self.value > 0).sum(axis=0)).ravel()
+        disagree = np.asarray((self.value < 0).sum(axis=0)).ravel()
+        votes = np.asarray(self.cast.sum(axis=0)).ravel().astype(int)
+        return {"agree": agree, "disagree": disagree, "pass": votes - agree - disagree, "votes": votes}
+
+    def dense(self) -> np.ndarray:
+        """The matrix with NaN where no vote was cast (for checks on small conversations)."""
+        matrix = np.full(self.shape, np.nan)
+        rows, columns = self.cast.nonzero()
+        matrix[rows, columns] = np.asarray(self.value[rows, columns]).ravel()
+        return matrix
+
+
+def latest_votes(votes: Iterable[tuple], participants: Sequence[str] | None = None,
+                 statements: Sequence[str] | None = None) -> Votes:
+    """Votes from (participant, statement, vote[, time]) rows, in the order they were cast unless a
+    time is given; the latest per pair counts. Participants are numbered in the order of their first
+    vote (as Pol.is adds them to its matrix) unless `participants` is given; statements likewise.
+    A vote other than -1, 0 or 1 raises ValueError naming it."""
+    rows = list(votes)
+    if rows and len(rows[0]) > 3:
+        rows.sort(key=lambda row: row[3])  # stable: equal times keep their order
+    participant_ids = list(participants) if participants is not None else []
+    statement_ids = list(statements) if statements is not None else []
+    p_index = {p: i for i, p in enumerate(participant_ids)}
+    s_index = {s: i for i, s in enumerate(statement_ids)}
+    latest: dict[tuple[int, int], int] = {}
+    for number, row in enumerate(rows, start=1):
+        participant, statement, vote = row[0], row[1], row[2]
+        try:
+            vote = int(vote)
+        except (TypeError, ValueError):
+            raise ValueError(f"vote {number}: {vote!r} is not -1, 0 or 1") from None
+        if vote not in (AGREE, DISAGREE, PASS):
+            raise ValueError(f"vote {number}: {vote!r} is not -1, 0 or 1")
+        if participant not in p_index:
+            if participants is not None:
+                raise ValueError(f"vote {number}: unknown participant {participant!r}")
+            p_index[participant] = len(participant_ids)
+            participant_ids.append(participant)
+        if statement not in s_index:
+            if statements is not None:
+                raise ValueError(f"vote {number}: unknown statement {statement!r}")
+            s_index[statement] = len(statement_ids)
+            statement_ids.append(statement)
+        latest[p_index[participant], s_index[statement]] = vote
+    return from_cells(participant_ids, statement_ids, latest)
+
+
+def from_cells(participants: Sequence[str], statements: Sequence[str], cells) -> Votes:
+    """Votes from {(participant index, statement index): vote} or three arrays (rows, columns, votes)."""
+    if isinstance(cells, dict):
+        keys = np.array(list(cells.keys()), dtype=np.int64).reshape(-1, 2)
+        rows, columns = keys[:, 0], keys[:, 1]
+        values = np.fromiter(cells.values(), dtype=np.float64, count=len(cells))
+    else:
+        rows, columns, values = (np.asarray(a) for a in cells)
+        values = values.astype(np.float64)
+    shape = (len(participants), len(statements))
+    cast = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=shape)
+    value = sparse.csr_matrix((values, (rows, columns)), shape=shape)
+    value.eliminate_zeros()
+    return Votes(tuple(participants), tuple(statements), cast, value)
+
+
+# ------------------------------------------------------------------------------------------ results
+
+@dataclass(frozen=True)
+class StatementStats:
+    """A statement's figures in a group (or among all participants, for consensus)."""
+    statement: str
+    direction: str  # "agree" or "disagree": the one it is representative (or consensual) for
+    n_success: int  # agrees (or disagrees) among those who voted on it
+    n_trials: int  # votes on it, passes included
+    p_success: float  # (n_success + 1) / (n_trials + 2)
+    p_test: float  # z of that proportion against one half
+    repness: float | None = None  # p_success against the other groups' (groups only)
+    repness_test: float | None = None  # z of the difference (groups only)
+    best_agree: bool = False
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    members: tuple[str, ...]  # participant ids
+    center: tuple[float, float]
+    representative: tuple[StatementStats, ...]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    participants: tuple[str, ...]
+    statements: tuple[str, ...]
+    projection: np.ndarray  # (participants, 2): the opinion map
+    components: np.ndarray  # (2, statements)
+    in_conversation: np.ndarray  # bool per participant: clustered
+    group_of: np.ndarray  # per participant: group id, or -1 when not clustered
+    groups: tuple[Group, ...]
+    consensus: dict[str, tuple[StatementStats, ...]]  # "agree" / "disagree", best first
+    group_informed_consensus: np.ndarray  # per statement
+    silhouettes: dict[int, float] = field(default_factory=dict)  # k -> silhouette of the base clusters
+
+    def to_dict(self) -> dict:
+        return {
+            "participants": [{"id": p, "group": int(g) if g >= 0 else None,
+                              "x": round(float(x), 6), "y": round(float(y), 6)}
+                             for p, g, (x, y) in zip(self.participants, self.group_of, self.projection,
+                                                     strict=True)],
+            "groups": [{"id": g.id, "members": len(g.members),
+                        "representative": [s.to_dict() for s in g.representative]} for g in self.groups],
+            "consensus": {k: [s.to_dict() for s in v] for k, v in self.consensus.items()},
+            "group_informed_consensus": {s: round(float(c), 12) for s, c in
+                                         zip(self.statements, self.group_informed_consensus, strict=True)},
+        }
+
+
+# ------------------------------------------------------------------------------------------- steps
+
+def in_conversation(votes: Votes) -> np.ndarray:
+    """Who is clustered: at least min(7, n_statements) votes, or the 15 most active when fewer than 15
+    reach that (conversation.clj :in-conv)."""
+    counts = np.asarray(votes.cast.sum(axis=1)).ravel()
+    chosen = counts >= min(MIN_VOTES, votes.shape[1])
+    missing = GREEDY_N - int(chosen.sum())
+    if missing > 0:
+        others = np.flatnonzero(~chosen & (counts > 0))
+        # Most votes first; equal counts in participant order.
+        chosen[others[np.argsort(-counts[others], kind="stable")][:missing]] = True
+    return chosen
+
+
+def _zeroed(votes: Votes, moderated_out: set[str]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """The rating matrix after moderation: moderated-out columns hold a 0 (a pass) for everyone.
+    Returns the centred values (sparse) and each participant's number of votes counted there."""
+    out = np.array([s in moderated_out for s in votes.statements], dtype=bool)
+    keep = sparse.diags((~out).astype(np.float64))
+    cast = votes.cast @ keep
+    value = votes.value @ keep
+    counts = np.asarray(cast.sum(axis=0)).ravel()
+    means = np.divide(np.asarray(value.sum(axis=0)).ravel(), counts, out=np.zeros(len(counts)),
+                      where=counts > 0)
+    # Imputed cells equal their column's mean: centred, they are 0, so the centred matrix stays
+    # sparse (x - mean where a vote was cast, 0 elsewhere; a zeroed column is 0 everywhere).
+    centred = (value - cast.multiply(means)).tocsr()
+    votes_counted = np.asarray(cast.sum(axis=1)).ravel() + int(out.sum())
+    return centred, votes_counted
+
+
+def principal_components(centred: sparse.csr_matrix, seed: int = 0) -> np.ndarray:
+    """The two leading principal axes of the (mean-imputed, centred) matrix, shape (2, statements),
+    each with its largest coordinate positive (Pol.is's sign is arbitrary too)."""
+    n_rows, n_columns = centred.shape
+    k = min(2, n_rows, n_columns)
+    components = np.zeros((2, n_columns))
+    if k == 0 or centred.nnz == 0:
+        return components
+    if min(n_rows, n_columns) <= 3:
+        _, _, vt = np.linalg.svd(centred.toarray(), full_matrices=False)
+        found = vt[:k]
+    else:
+        from scipy.sparse.linalg import svds
+
+        start = np.random.default_rng(seed).standard_normal(min(n_rows, n_columns))
+        _, singular, vt = svds(centred.astype(np.float64), k=k, v0=start)
+        found = vt[np.argsort(-singular)]
+    for i, axis in enumerate(found):
+        components[i] = axis * (1 if axis[np.argmax(np.abs(axis))] >= 0 else -1)
+    return components
+
+
+def project(centred: sparse.csr_matrix, components: np.ndarray, votes_counted: np.ndarray) -> np.ndarray:
+    """Each participant's place on the opinion map (pca.clj sparsity-aware-project-ptpt)."""
+    n_statements = centred.shape[1]
+    scale = np.sqrt(n_statements / np.maximum(votes_counted, 1))
+    return np.asarray(centred @ components.T) * scale[:, None]
+
+
+def _first_distinct(points: np.ndarray, k: int) -> np.ndarray:
+    """The first k distinct rows, in order (clusters.clj init-clusters)."""
+    _, first = np.unique(points, axis=0, return_index=True)
+    return points[np.sort(first)[:k]]
+
+
+def kmeans(points: np.ndarray, k: int, weights: np.ndarray | None = None,
+           max_iterations: int = MAX_ITERATIONS) -> tuple[np.ndarray, np.ndarray]:
+    """Pol.is's k-means (clusters.clj kmeans): centres start at the first k distinct points; each step
+    assigns every point to its closest centre, drops the clusters left empty and moves each centre to
+    its members' (weighted) mean; it stops when no centre moved by SAME_CLUSTERING or after
+    max_iterations steps. Returns the centres and each point's cluster (an index into them)."""
+    centres = _first_distinct(points, k)
+    weights = np.ones(len(points)) if weights is None else np.asarray(weights, dtype=np.float64)
+    labels = np.zeros(len(points), dtype=np.int64)
+    for _ in range(max_iterations + 1):
+        labels = _closest(points, centres)
+        used = np.unique(labels)
+        sums = np.zeros((len(centres), points.shape[1]))
+        np.add.at(sums, labels, points * weights[:, None])
+        totals = np.bincount(labels, weights=weights, minlength=len(centres))
+        moved = sums[used] / totals[used][:, None]
+        labels = np.searchsorted(used, labels)
+        converged = len(used) == len(centres) and np.all(
+            np.linalg.norm(np.sort(moved, axis=0) - np.sort(centres, axis=0), axis=1) < SAME_CLUSTERING)
+        centres = moved
+        if converged:
+            break
+    return centres, _closest(points, centres)
+
+
+def _closest(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Each point's closest centre; between equally close ones the last, as Clojure's min-key."""
+    distances = np.zeros((len(points), len(centres)))
+    for axis in range(points.shape[1]):
+        distances += (points[:, axis, None] - centres[None, :, axis]) ** 2
+    return len(centres) - 1 - np.argmin(distances[:, ::-1], axis=1)
+
+
+def silhouette(points: np.ndarray, labels: np.ndarray) -> float:
+    """The mean silhouette of the points, unweighted; a point alone in its cluster counts 0
+    (clusters.clj silhouette)."""
+    distances = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
+    values = np.zeros(len(points))
+    clusters = np.unique(labels)
+    for i in range(len(points)):
+        own = labels == labels[i]
+        if own.sum() == 1:
+            continue
+        a = distances[i, own & (np.arange(len(points)) != i)].mean()
+        b = min(distances[i, labels == c].mean() for c in clusters if c != labels[i])
+        values[i] = (b - a) / max(a, b) if max(a, b) > 0 else 0.0
+    return float(values.mean())
+
+
+def max_groups(n_base: int) -> int:
+    return min(MAX_K, 2 + n_base // 12)
+
+
+def _group(points: np.ndarray) -> tuple[np.ndarray, dict[int, float]]:
+    """Base clusters, then groups of them: each point's group and the silhouette of each k tried."""
+    base_centres, base_of = kmeans(points, min(BASE_K, len(points)))
+    if len(base_centres) < 2:
+        return np.zeros(len(points), dtype=np.int64), {}
+    sizes = np.bincount(base_of, minlength=len(base_centres)).astype(np.float64)
+    best, scores, best_labels = -np.inf, {}, None
+    for k in range(2, max_groups(len(base_centres)) + 1):
+        if len(np.unique(base_centres, axis=0)) < k:
+            break
+        _, labels = kmeans(base_centres, k, weights=sizes)
+        if len(np.unique(labels)) < 2:
+            continue
+        scores[k] = silhouette(base_centres, labels)
+        if scores[k] >= best:  # equal scores: the larger k, as Pol.is's max-key
+            best, best_labels = scores[k], labels
+    if best_labels is None:
+        return np.zeros(len(points), dtype=np.int64), scores
+    # Groups numbered by their first member, so that the numbering does not depend on the centres.
+    _, first = np.unique(best_labels[base_of], return_index=True)
+    order = np.argsort(np.argsort(first))
+    return order[best_labels[base_of]], scores
+
+
+# ----------------------------------------------------------------------------- repness, consensus
+
+def prop_test(success, n):
+    return 2 * np.sqrt(n + 1) * ((success + 1) / (n + 1) - 0.5)
+
+
+def two_prop_test(success_in, success_out, n_in, n_out):
+    s1, s2, n1, n2 = success_in + 1, success_out + 1, n_in + 1, n_out + 1
+    pi1, pi2, pooled = s1 / n1, s2 / n2, (s1 + s2) / (n1 + n2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (pi1 - pi2) / np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    return np.where(pooled == 1, 0.0, z)
+
+
+def _counts(value: sparse.csr_matrix, cast: sparse.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Agrees, disagrees and votes per statement among the given participants."""
+    indicator = sparse.csr_matrix((np.ones(len(rows)), (np.zeros(len(rows), dtype=np.int64), rows)),
+                                  shape=(1, value.shape[0]))
+    agree = np.asarray((indicator @ (value > 0)).todense()).ravel()
+    disagree = np.asarray((indicator @ (value < 0)).todense()).ravel()
+    seen = np.asarray((indicator @ cast).todense()).ravel()
+    return agree, disagree, seen
+
+
+def _finalize(statement: str, stats: dict, i: int, best_agree: bool = False) -> StatementStats:
+    agree = stats["rat"][i] > stats["rdt"][i]
+    a, d = ("na", "pa", "pat", "ra", "rat"), ("nd", "pd", "pdt", "rd", "rdt")
+    n, p, t, r, rt = a if agree else d
+    return StatementStats(statement, "agree" if agree else "disagree", int(stats[n][i]),
+                          int(stats["ns"][i]), float(stats[p][i]), float(stats[t][i]),
+                          float(stats[r][i]), float(stats[rt][i]), best_agree)
+
+
+def representative_statements(votes: Votes, value, cast, group_of: np.ndarray, group: int,
+                              excluded: set[str], pick: int = 5) -> tuple[StatementStats, ...]:
+    """repness.clj select-rep-comments for one group."""
+    inside = np.flatnonzero(group_of == group)
+    outside = np.flatnonzero((group_of >= 0) & (group_of != group))
+    na, nd, ns = _counts(value, cast, inside)
+    oa, od, os_ = _counts(value, cast, outside)
+    stats = {"na": na, "nd": nd, "ns": ns,
+             "pa": (na + 1) / (ns + 2), "pd": (nd + 1) / (ns + 2),
+             "pat": prop_test(na, ns), "pdt": prop_test(nd, ns)}
+    stats["ra"] = stats["pa"] / ((oa + 1) / (os_ + 2))
+    stats["rd"] = stats["pd"] / ((od + 1) / (os_ + 2))
+    stats["rat"] = two_prop_test(na, oa, ns, os_)
+    stats["rdt"] = two_prop_test(nd, od, ns, os_)
+    sufficient, best, best_agree = [], None, None
+    for i, statement in enumerate(votes.statements):
+        if statement in excluded:
+            continue
+        if ((stats["rat"][i] > Z_90 and stats["pat"][i] > Z_90)
+                or (stats["rdt"][i] > Z_90 and stats["pdt"][i] > Z_90)):
+            sufficient.append(_finalize(statement, stats, i))
+        if not sufficient and (best is None or max(stats["rat"][i], stats["rdt"][i]) > best[1]):
+            best = (i, max(stats["rat"][i], stats["rdt"][i]))
+        if _beats_best_agree(stats, i, best_agree):
+            best_agree = i
+    head = []
+    if best_agree is not None:
+        head = [_finalize(votes.statements[best_agree], stats, best_agree, best_agree=True)]
+        # repness.clj finalizes the best agree as it finalizes any statement: by rat > rdt.
+    elif best is not None:
+        head = [_finalize(votes.statements[best[0]], stats, best[0])]
+    if not sufficient:
+        return tuple(head)
+    rest = [s for s in sufficient if not head or s.statement != head[0].statement or best_agree is None]
+    rest.sort(key=lambda s: -(s.repness * s.repness_test * s.p_success * s.p_test))
+    chosen = ([head[0]] if best_agree is not None else []) + rest
+    chosen = chosen[:pick]
+    # Agrees before disagrees (repness.clj agrees-before-disagrees).
+    return tuple(sorted(chosen, key=lambda s: s.direction != "agree"))
+
+
+def _beats_best_agree(stats: dict, i: int, best: int | None) -> bool:
+    na, nd, ra, rat, pa, pat = (stats[k][i] for k in ("na", "nd", "ra", "rat", "pa", "pat"))
+    if na == 0 and nd == 0:
+        return False
+    if best is not None:
+        b_ra, b_rat, b_pa, b_pat = (stats[k][best] for k in ("ra", "rat", "pa", "pat"))
+        if b_ra > 1.0:
+            return ra * rat * pa * pat > b_ra * b_rat * b_pa * b_pat
+        return pa * pat > b_pa * b_pat
+    return pat > Z_90 or (ra > 1.0 and pa > 0.5)
+
+
+def consensus_statements(votes: Votes, value, cast, excluded: set[str], pick: int = 5
+                         ) -> dict[str, tuple[StatementStats, ...]]:
+    """repness.clj select-consensus-comments: over all participants."""
+    na, nd, ns = _counts(value, cast, np.arange(value.shape[0]))
+    found = {}
+    for direction, n in (("agree", na), ("disagree", nd)):
+        p, z = (n + 1) / (ns + 2), prop_test(n, ns)
+        candidates = [i for i, s in enumerate(votes.statements)
+                      if s not in excluded and p[i] > 0.5 and z[i] > Z_90]
+        candidates.sort(key=lambda i: -(p[i] * z[i]))
+        found[direction] = tuple(StatementStats(votes.statements[i], direction, int(n[i]), int(ns[i]),
+                                                float(p[i]), float(z[i])) for i in candidates[:pick])
+    return found
+
+
+def group_informed_consensus(votes: Votes, group_of: np.ndarray) -> np.ndarray:
+    """Per statement: the product over groups of (agrees + 1) / (votes + 2), from the latest votes
+    of the clustered participants (conversation.clj :group-aware-consensus)."""
+    result = np.ones(votes.shape[1])
+    for group in np.unique(group_of[group_of >= 0]):
+        agree, _, seen = _counts(votes.value, votes.cast, np.flatnonzero(group_of == group))
+        result *= (agree + 1.0) / (seen + 2.0)
+    return result
+
+
+# ---------------------------------------------------------------------------------------- analysis
+
+def analyze(votes: Votes, moderated_out: Iterable[str] = (), seed: int = 0,
+            groups_of: np.ndarray | None = None) -> Analysis:
+    """The opinion map, the groups with their representative statements, the consensus statements
+    and the group-informed consensus. `groups_of` (per participant, -1 for none) takes groups
+    found elsewhere (Pol.is's own, to check the statistics against its exports) instead of
+    clustering."""
+    excluded = set(moderated_out)
+    centred, counted = _zeroed(votes, excluded)
+    components = principal_components(centred, seed)
+    projection = project(centred, components, counted)
+    clustered = in_conversation(votes)
+    silhouettes: dict[int, float] = {}
+    if groups_of is not None:
+        group_of = np.asarray(groups_of, dtype=np.int64)
+        clustered = group_of >= 0
+    else:
+        group_of = np.full(votes.shape[0], -1, dtype=np.int64)
+        rows = np.flatnonzero(clustered)
+        if len(rows):
+            group_of[rows], silhouettes = _group(projection[rows])
+    # Repness reads the rating matrix (moderated-out columns zeroed, then left out of the choice).
+    keep = sparse.diags(np.array([s not in excluded for s in votes.statements], dtype=np.float64))
+    value, cast = (votes.value @ keep).tocsr(), (votes.cast @ keep).tocsr()
+    groups = []
+    for group in np.unique(group_of[group_of >= 0]):
+        members = np.flatnonzero(group_of == group)
+        centre = projection[members].mean(axis=0)
+        groups.append(Group(int(group), tuple(votes.participants[i] for i in members),
+                            (float(centre[0]), float(centre[1])),
+                            representative_statements(votes, value, cast, group_of, group, excluded)))
+    return Analysis(votes.participants, votes.statements, projection, components, clustered, group_of,
+                    tuple(groups), consensus_statements(votes, value, cast, excluded),
+                    group_informed_consensus(votes, group_of), silhouettes)
+
+
+def adjusted_rand_index(a: Sequence, b: Sequence) -> float:
+    """Agreement of two labellings of the same items (1 the same partition, about 0 chance)."""
+    from sklearn.metrics import adjusted_rand_score
+
+    return float(adjusted_rand_score(list(a), list(b)))
+
+
