@@ -68,7 +68,8 @@ def test_latest_votes_equal_participants_votes_csv(name):
 def _cells(votes: opinions.Votes):
     dense = votes.dense()
     rows, columns = np.nonzero(~np.isnan(dense))
-    return [(votes.participants[i], votes.statements[j], int(dense[i, j])) for i, j in zip(rows, columns, strict=True)]
+    return [(votes.participants[i], votes.statements[j], int(dense[i, j]))
+            for i, j in zip(rows, columns, strict=True)]
 
 
 @pytest.mark.parametrize("name", MATCHED)
