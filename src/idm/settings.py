@@ -229,7 +229,7 @@ if IDM_TASKS_BACKEND not in TASK_BACKENDS and "." not in IDM_TASKS_BACKEND:
         "path of a task backend")
 # Report builds and synthesis runs have queues of their own, so that a worker kept for e-mails
 # never waits behind them (`idm worker --queue mail,default`).
-TASK_QUEUES = ["default", "reports", "mail", "synthesis", "tags"]
+TASK_QUEUES = ["default", "reports", "mail", "synthesis", "tags", "consultations"]
 TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(IDM_TASKS_BACKEND, IDM_TASKS_BACKEND),
                      "QUEUES": TASK_QUEUES}}
 if IDM_TASKS_BACKEND == "rq":

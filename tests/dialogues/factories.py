@@ -2,7 +2,7 @@
 
 from datetime import date, time
 
-from idm.dialogues.models import Dialogue, Person, Series, Session, Workshop
+from idm.dialogues.models import Dialogue, Person, Registration, Series, Session, Workshop
 
 
 def series(**values) -> Series:
@@ -35,3 +35,15 @@ def person(family_name: str = "Okafor", **values) -> Person:
 
 def times(start_hour: int, end_hour: int) -> tuple[time, time]:
     return time(start_hour), time(end_hour)
+
+
+def registration(workshop_obj: Workshop, email: str = "", **values) -> Registration:
+    """An approved registration by default, for a new person in the civil society category."""
+    from idm.core.models import StakeholderCategory
+
+    person_obj = values.pop("person", None) or person(f"Voter{Registration.objects.count() + 1}")
+    values.setdefault("status", Registration.Status.APPROVED)
+    values.setdefault("category", StakeholderCategory.objects.get(code="civil_society"))
+    return Registration.objects.create(workshop=workshop_obj, person=person_obj,
+                                       email=email or f"{person_obj.family_name.lower()}@example.org",
+                                       **values)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_BYTES = 200 * 1024 * 1024  # a folder's file larger than this is refused, not read into memory
-csv.field_size_limit(1024 * 1024)
 
 
 class ExportError(ValueError):
