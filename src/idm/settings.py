@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "idm.core",
     "idm.dialogues",
     "idm.deliberation",
+    "idm.consultations",
     "idm.publications",
 ]
 

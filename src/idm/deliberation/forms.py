@@ -268,3 +268,4 @@ class ThemeKeyMessageForm(forms.Form):
     title = forms.CharField(label=_("Title of the key message"), max_length=300)
     body = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(
         attrs={"rows": 3}))
+

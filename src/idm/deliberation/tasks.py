@@ -1,12 +1,11 @@
 """The deliberation's background work for a worker (`idm worker`): synthesis runs started from the
 workbench, writing the run's progress and, at the end, its themes (workbench.py works them out);
-statements' tag suggestions (tag_suggestions.py); and the analysis of a consultation's votes
-(consultations.py)."""
+and statements' tag suggestions (tag_suggestions.py)."""
 
 from idm.core import jobs
 from idm.core.tasks import task
-from idm.deliberation import consultations, tag_suggestions, workbench
-from idm.deliberation.models import ConsultationAnalysis, SynthesisRun
+from idm.deliberation import tag_suggestions, workbench
+from idm.deliberation.models import SynthesisRun
 
 
 @task(queue_name="synthesis")
@@ -21,7 +20,3 @@ def synthesize(run_id: int, attempt: int) -> str:
 def suggest_tags(statement_ids: list[int]) -> int:
     return tag_suggestions.suggest(statement_ids)
 
-
-@task(queue_name="consultations")
-def analyze_consultation(analysis_id: int, attempt: int) -> str:
-    return jobs.run(ConsultationAnalysis, analysis_id, attempt, consultations.run_analysis)

@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from idm.deliberation.models import Consultation, KeyMessage, Recommendation, ReferenceEvent
+from idm.deliberation.models import KeyMessage, Recommendation, ReferenceEvent
 
 
 @register(KeyMessage)
@@ -17,9 +17,4 @@ class RecommendationTranslation(TranslationOptions):
 
 @register(ReferenceEvent)
 class ReferenceEventTranslation(TranslationOptions):
-    fields = ("title",)
-
-
-@register(Consultation)
-class ConsultationTranslation(TranslationOptions):
     fields = ("title",)

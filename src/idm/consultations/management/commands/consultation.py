@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from idm.deliberation import consultations
-from idm.deliberation.models import Consultation, ConsultationStatement
+from idm.consultations import services as consultations
+from idm.consultations.models import Consultation, ConsultationStatement
 from idm.dialogues.models import Dialogue
 from idm.synthesis.polis_export import ExportError
 

@@ -12,18 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from idm.core import jobs
-from idm.core import services as core_services
-from idm.core.models import AuditEntry
-from idm.deliberation.models import (
+from idm.consultations.models import (
     Consultation,
     ConsultationAnalysis,
     ConsultationStatement,
-    KeyMessage,
-    Recommendation,
     Vote,
     Voter,
 )
+from idm.core import jobs
+from idm.core import services as core_services
+from idm.core.models import AuditEntry
+from idm.deliberation.models import KeyMessage, Recommendation
 from idm.dialogues.models import Dialogue, Registration
 from idm.synthesis import opinions
 
@@ -195,7 +194,7 @@ def my_votes(voter: Voter | None) -> dict[int, int]:
 def request_analysis(consultation: Consultation) -> ConsultationAnalysis | None:
     """Queues an analysis of the votes unless one is already waiting (it will read every vote cast
     until it starts): a stream of votes makes one analysis at a time, never one per vote."""
-    from idm.deliberation.tasks import analyze_consultation
+    from idm.consultations.tasks import analyze_consultation
 
     with transaction.atomic():
         # One waiting analysis at a time: the consultation's row serializes the check.

@@ -9,16 +9,16 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from idm.core.models import AuditEntry, StakeholderCategory
-from idm.deliberation import consultations
-from idm.deliberation.models import (
+from idm.consultations import services as consultations
+from idm.consultations.models import (
     Consultation,
     ConsultationAnalysis,
     ConsultationStatement,
-    KeyMessage,
     Vote,
     Voter,
 )
+from idm.core.models import AuditEntry, StakeholderCategory
+from idm.deliberation.models import KeyMessage
 from idm.dialogues.models import Registration
 from idm.synthesis import opinions
 from idm.synthesis.polis_export import read_export
@@ -141,7 +141,7 @@ def test_submissions_wait_for_moderation(consultation, secretariat):
         consultations.submit(consultation, consultations.new_link_voter(consultation), "x" * 501)
     consultations.moderate(submitted, secretariat, accept=True)
     assert consultations.cast(consultation, voter, submitted.pk, 1).value == 1
-    assert AuditEntry.objects.filter(object_type="deliberation.consultationstatement",
+    assert AuditEntry.objects.filter(object_type="consultations.consultationstatement",
                                      changes__status=["pending", "accepted"]).exists()
 
 

@@ -1,0 +1,10 @@
+"""The consultations app."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsultationsConfig(AppConfig):
+    name = "idm.consultations"
+    label = "consultations"
+    verbose_name = _("Consultations")
