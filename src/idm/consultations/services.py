@@ -341,3 +341,10 @@ def import_polis(folder: Path, dialogue: Dialogue, actor, *, title: str = "") ->
             "source": consultation.source, "comments": len(items), "participants": len(voters),
             "votes": int(len(rows)), "moderated_out": sum(c.moderated_out for c in export.comments)})
     return consultation
+
+
+def vote_counts(consultation: Consultation) -> dict[int, int]:
+    """Votes per statement put to the vote (item id -> count)."""
+    from django.db.models import Count
+
+    return dict(consultation.items.annotate(n=Count("votes")).values_list("pk", "n"))

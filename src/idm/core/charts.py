@@ -1,4 +1,5 @@
-"""Bar charts as SVG, drawn by matplotlib: the same file serves the web page and the printed report."""
+"""Charts as SVG, drawn by matplotlib (bar charts, the opinion map): the same file serves the web page
+and the printed report."""
 
 import io
 import re
@@ -26,12 +27,50 @@ def bar_chart_svg(title: str, labels: list[str], series: list[tuple[str, list[in
                   *, description: str = "") -> str:
     """Horizontal bars, one group per label, one bar per series; text drawn as paths so that
     every renderer (browser, Typst) shows the same picture. Deterministic for the same input."""
-    svg = _draw(title, labels, series, "svg").decode()
-    # What e-book checkers refuse (EPUBCheck): the DOCTYPE's external DTD, and the glyph of a
-    # space, a path without `d` (an empty `d` draws the same nothing and is valid).
+    return _accessible(_draw(title, labels, series, "svg").decode(), title, description)
+
+
+def opinion_map_svg(title: str, points: list[tuple[float, float, int | None]], legend: dict[int, str],
+                    *, description: str = "") -> str:
+    """Participants as dots on the two axes of their votes, one colour per opinion group, grey for
+    those not in a group; `legend` names each group."""
+    plt.rcParams.update({"svg.hashsalt": "idm", "svg.fonttype": "path", "font.size": 9,
+                         "font.family": "DejaVu Sans"})
+    figure, axes = plt.subplots(figsize=(5.5, 4.6), dpi=72)
+    try:
+        colours = [BRAND, SECOND, "#5a8f29", "#8c2d19", "#6b3fa0"]
+        outside = [(x, y) for x, y, g in points if g is None]
+        if outside:
+            axes.scatter(*zip(*outside, strict=True), s=9, color="#b8bec7", label=legend.get(-1, ""))
+        for group, name in legend.items():
+            if group < 0:
+                continue
+            chosen = [(x, y) for x, y, g in points if g == group]
+            if chosen:
+                axes.scatter(*zip(*chosen, strict=True), s=14, color=colours[group % len(colours)],
+                             label=name)
+        axes.set_title(title, loc="left", fontsize=10, color=INK, fontweight="bold")
+        axes.set_xticks([])
+        axes.set_yticks([])
+        axes.axhline(0, color="#e4e8ef", linewidth=0.8, zorder=0)
+        axes.axvline(0, color="#e4e8ef", linewidth=0.8, zorder=0)
+        axes.spines[["top", "right", "left", "bottom"]].set_visible(False)
+        if points:
+            axes.legend(frameon=False, loc="best", fontsize=8)
+        figure.tight_layout()
+        out = io.BytesIO()
+        figure.savefig(out, format="svg", metadata={"Date": None, "Creator": "idm"})
+    finally:
+        plt.close(figure)
+    return _accessible(out.getvalue().decode(), title, description)
+
+
+def _accessible(svg: str, title: str, description: str) -> str:
+    """What e-book checkers refuse (EPUBCheck) taken out: the DOCTYPE's external DTD, and the glyph
+    of a space, a path without `d` (an empty `d` draws the same nothing and is valid); a title and a
+    description added for screen readers (the page shows the same figures as a table)."""
     svg = DOCTYPE.sub("", svg, count=1)
     svg = PATH_WITHOUT_D.sub('<path d=""', svg)
-    # A title and a description for screen readers; the page shows the same figures as a table.
     accessible = (f'<title>{escape(title)}</title>'
                   f'<desc>{escape(description or title)}</desc>')
     start = svg.index("<svg")
