@@ -145,7 +145,7 @@ def _shown(consultation: Consultation, report: dict) -> dict:
         total = sum(sum(c["by_category"].get(code, [0, 0, 0])) for c in figures.values())
         by_category.append((names.get(code, code), agree, total))
     category_chart = charts.bar_chart_svg(
-        _("Agreement by stakeholder category (share of votes that agree, %)"),
+        _("Votes that agree (%)"),
         [name for name, _a, _t in by_category],
         [(_("Agree"), [round(100 * a / t) if t else 0 for _n, a, t in by_category])]) if by_category else ""
     return {"groups": groups, "rows": rows, "opinion_map": opinion_map, "category_chart": category_chart,

@@ -41,13 +41,13 @@ def opinion_map_svg(title: str, points: list[tuple[float, float, int | None]], l
         colours = [BRAND, SECOND, "#5a8f29", "#8c2d19", "#6b3fa0"]
         outside = [(x, y) for x, y, g in points if g is None]
         if outside:
-            axes.scatter(*zip(*outside, strict=True), s=9, color="#b8bec7", label=legend.get(-1, ""))
+            axes.scatter(*zip(*outside, strict=True), s=14, color="#b8bec7", label=legend.get(-1, ""))
         for group, name in legend.items():
             if group < 0:
                 continue
             chosen = [(x, y) for x, y, g in points if g == group]
             if chosen:
-                axes.scatter(*zip(*chosen, strict=True), s=14, color=colours[group % len(colours)],
+                axes.scatter(*zip(*chosen, strict=True), s=22, color=colours[group % len(colours)],
                              label=name)
         axes.set_title(title, loc="left", fontsize=10, color=INK, fontweight="bold")
         axes.set_xticks([])

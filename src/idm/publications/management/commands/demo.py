@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from idm.consultations.demo import load_demo_consultation
 from idm.core import roles
 from idm.core.reference import load_reference_data, reference_data_loaded
 from idm.core.tasks import default_task_backend
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         dialogue = load_demo()
         load_demo_participants(dialogue)
         load_demo_deliberation(dialogue)
+        load_demo_consultation(dialogue)
         report = build_demo_publication(dialogue)
         create_demo_users()
         workshops = ", ".join(w.slug for w in dialogue.workshops.all())
