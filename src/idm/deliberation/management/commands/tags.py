@@ -2,15 +2,11 @@
 
 import json
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from idm.core import reference
+from idm.deliberation import tag_suggestions
 from idm.deliberation.statement_files import read_statements
 from idm.synthesis import tags
-
-# The core reference data carries the GCM objectives' short titles and French and Spanish titles.
-GCM_OBJECTIVES = [reference.DATA_DIR / "gcm_objectives.csv", reference.DATA_DIR / "gcm_objectives_i18n.csv"]
 
 
 class Command(BaseCommand):
@@ -31,7 +27,7 @@ class Command(BaseCommand):
         statements = [(row["id"], row["text"]) for row in read_statements(
             self, file, refused="no tag was suggested")]
         # Fitted once, then read from idm's data folder in a fraction of a second.
-        suggester = tags.cached_suggester(settings.DATA_DIR / "cache", gcm_objectives=GCM_OBJECTIVES)
+        suggester = tag_suggestions.suggester()
         suggestions = suggester.suggest([t for _, t in statements], threshold=threshold)
         if out == "json":
             self.stdout.write(json.dumps([_as_json(i, s) for (i, _), s in zip(statements, suggestions,
