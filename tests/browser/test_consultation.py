@@ -54,7 +54,8 @@ def test_three_participants_vote_and_the_results_follow(rapporteur_page, browser
             assert phone.locator("#all-voted").is_visible()
             # The results page reloads itself when the worker's analysis of the new votes is done.
             results.locator("#votes-so-far").filter(has_text=str(6 * number)).wait_for(timeout=30000)
-            results.get_by_text(f"{6 * number} votes by {number} participants").wait_for(timeout=30000)
+            people = "participant" if number == 1 else "participants"
+            results.get_by_text(f"{6 * number} votes by {number} {people}").wait_for(timeout=30000)
     finally:
         worker.stop()
         for context in contexts:
