@@ -285,15 +285,21 @@ def silhouette(points: np.ndarray, labels: np.ndarray) -> float:
     """The mean silhouette of the points, unweighted; a point alone in its cluster counts 0
     (clusters.clj silhouette)."""
     distances = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2))
-    values = np.zeros(len(points))
-    clusters = np.unique(labels)
-    for i in range(len(points)):
-        own = labels == labels[i]
-        if own.sum() == 1:
-            continue
-        a = distances[i, own & (np.arange(len(points)) != i)].mean()
-        b = min(distances[i, labels == c].mean() for c in clusters if c != labels[i])
-        values[i] = (b - a) / max(a, b) if max(a, b) > 0 else 0.0
+    clusters, index = np.unique(labels, return_inverse=True)
+    if len(clusters) < 2:
+        return 0.0
+    members = np.eye(len(clusters))[index]  # point x cluster
+    sizes = members.sum(axis=0)
+    totals = distances @ members  # each point's summed distance to each cluster
+    rows = np.arange(len(points))
+    own_size = sizes[index]
+    alone = own_size == 1
+    a = totals[rows, index] / np.where(alone, 1, own_size - 1)
+    means = totals / sizes
+    means[rows, index] = np.inf
+    b = means.min(axis=1)
+    largest = np.maximum(a, b)
+    values = np.where(alone | (largest == 0), 0.0, (b - a) / np.where(largest == 0, 1, largest))
     return float(values.mean())
 
 
@@ -339,14 +345,15 @@ def two_prop_test(success_in, success_out, n_in, n_out):
     return np.where(pooled == 1, 0.0, z)
 
 
-def _counts(value: sparse.csr_matrix, cast: sparse.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Agrees, disagrees and votes per statement among the given participants."""
-    indicator = sparse.csr_matrix((np.ones(len(rows)), (np.zeros(len(rows), dtype=np.int64), rows)),
-                                  shape=(1, value.shape[0]))
-    agree = np.asarray((indicator @ (value > 0)).todense()).ravel()
-    disagree = np.asarray((indicator @ (value < 0)).todense()).ravel()
-    seen = np.asarray((indicator @ cast).todense()).ravel()
-    return agree, disagree, seen
+def _counts(value: sparse.csr_matrix, cast: sparse.csr_matrix, group_of: np.ndarray,
+            groups: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Agrees, disagrees and votes per group (rows, in the order of `groups`) and statement,
+    in one product of sparse matrices."""
+    rows = np.flatnonzero(np.isin(group_of, groups))
+    indicator = sparse.csr_matrix((np.ones(len(rows)), (np.searchsorted(groups, group_of[rows]), rows)),
+                                  shape=(len(groups), value.shape[0]))
+    return tuple(np.asarray((indicator @ m).todense()).reshape(len(groups), -1)
+                 for m in ((value > 0), (value < 0), cast))
 
 
 def _finalize(statement: str, stats: dict, i: int, best_agree: bool = False) -> StatementStats:
@@ -358,13 +365,12 @@ def _finalize(statement: str, stats: dict, i: int, best_agree: bool = False) -> 
                           float(stats[r][i]), float(stats[rt][i]), best_agree)
 
 
-def representative_statements(votes: Votes, value, cast, group_of: np.ndarray, group: int,
+def representative_statements(votes: Votes, counts: tuple[np.ndarray, ...], index: int,
                               excluded: set[str], pick: int = 5) -> tuple[StatementStats, ...]:
-    """repness.clj select-rep-comments for one group."""
-    inside = np.flatnonzero(group_of == group)
-    outside = np.flatnonzero((group_of >= 0) & (group_of != group))
-    na, nd, ns = _counts(value, cast, inside)
-    oa, od, os_ = _counts(value, cast, outside)
+    """repness.clj select-rep-comments for the group at `index` of the per-group `counts`
+    (agrees, disagrees, votes), the others being the rest of the clustered participants."""
+    na, nd, ns = (c[index] for c in counts)
+    oa, od, os_ = (c.sum(axis=0) - c[index] for c in counts)
     stats = {"na": na, "nd": nd, "ns": ns,
              "pa": (na + 1) / (ns + 2), "pd": (nd + 1) / (ns + 2),
              "pat": prop_test(na, ns), "pdt": prop_test(nd, ns)}
@@ -372,6 +378,8 @@ def representative_statements(votes: Votes, value, cast, group_of: np.ndarray, g
     stats["rd"] = stats["pd"] / ((od + 1) / (os_ + 2))
     stats["rat"] = two_prop_test(na, oa, ns, os_)
     stats["rdt"] = two_prop_test(nd, od, ns, os_)
+    # Plain floats: the choice below walks the statements one by one.
+    stats = {key: np.asarray(values, dtype=np.float64).tolist() for key, values in stats.items()}
     sufficient, best, best_agree = [], None, None
     for i, statement in enumerate(votes.statements):
         if statement in excluded:
@@ -414,7 +422,8 @@ def _beats_best_agree(stats: dict, i: int, best: int | None) -> bool:
 def consensus_statements(votes: Votes, value, cast, excluded: set[str], pick: int = 5
                          ) -> dict[str, tuple[StatementStats, ...]]:
     """repness.clj select-consensus-comments: over all participants."""
-    na, nd, ns = _counts(value, cast, np.arange(value.shape[0]))
+    na, nd, ns = (c[0] for c in _counts(value, cast, np.zeros(value.shape[0], dtype=np.int64),
+                                        np.zeros(1, dtype=np.int64)))
     found = {}
     for direction, n in (("agree", na), ("disagree", nd)):
         p, z = (n + 1) / (ns + 2), prop_test(n, ns)
@@ -429,11 +438,11 @@ def consensus_statements(votes: Votes, value, cast, excluded: set[str], pick: in
 def group_informed_consensus(votes: Votes, group_of: np.ndarray) -> np.ndarray:
     """Per statement: the product over groups of (agrees + 1) / (votes + 2), from the latest votes
     of the clustered participants (conversation.clj :group-aware-consensus)."""
-    result = np.ones(votes.shape[1])
-    for group in np.unique(group_of[group_of >= 0]):
-        agree, _, seen = _counts(votes.value, votes.cast, np.flatnonzero(group_of == group))
-        result *= (agree + 1.0) / (seen + 2.0)
-    return result
+    groups = np.unique(group_of[group_of >= 0])
+    if not len(groups):
+        return np.ones(votes.shape[1])
+    agree, _, seen = _counts(votes.value, votes.cast, group_of, groups)
+    return ((agree + 1.0) / (seen + 2.0)).prod(axis=0)
 
 
 # ---------------------------------------------------------------------------------------- analysis
@@ -462,12 +471,14 @@ def analyze(votes: Votes, moderated_out: Iterable[str] = (), seed: int = 0,
     keep = sparse.diags(np.array([s not in excluded for s in votes.statements], dtype=np.float64))
     value, cast = (votes.value @ keep).tocsr(), (votes.cast @ keep).tocsr()
     groups = []
-    for group in np.unique(group_of[group_of >= 0]):
+    ids = np.unique(group_of[group_of >= 0])
+    counts = _counts(value, cast, group_of, ids) if len(ids) else ()
+    for index, group in enumerate(ids):
         members = np.flatnonzero(group_of == group)
         centre = projection[members].mean(axis=0)
         groups.append(Group(int(group), tuple(votes.participants[i] for i in members),
                             (float(centre[0]), float(centre[1])),
-                            representative_statements(votes, value, cast, group_of, group, excluded)))
+                            representative_statements(votes, counts, index, excluded)))
     return Analysis(votes.participants, votes.statements, projection, components, clustered, group_of,
                     tuple(groups), consensus_statements(votes, value, cast, excluded),
                     group_informed_consensus(votes, group_of), silhouettes)
