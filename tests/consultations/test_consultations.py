@@ -201,3 +201,27 @@ def test_opening_and_closing_times(consultation):
     voter = Voter.objects.create(consultation=consultation)
     with pytest.raises(consultations.ConsultationError, match="closed"):
         consultations.cast(consultation, voter, consultation.items.first().pk, 1)
+
+
+def test_a_vote_cast_during_an_analysis_gets_one_of_its_own(consultation, monkeypatch):
+    """The analysis reads the votes while a voter votes: it asks for the next analysis itself."""
+    voter = consultations.new_link_voter(consultation)
+    items = list(consultation.items.all())
+    consultations.cast(consultation, voter, items[0].pk, 1)
+    analysis = consultation.analyses.get()
+    real = consultations.analyse
+
+    def analyse_while_someone_votes(c, progress=None):
+        report = real(c, progress)
+        Vote.objects.create(voter=consultations.new_link_voter(c), item=items[1], value=-1)
+        return report
+
+    monkeypatch.setattr(consultations, "analyse", analyse_while_someone_votes)
+    ConsultationAnalysis.objects.filter(pk=analysis.pk).update(status=ConsultationAnalysis.Status.RUNNING)
+    consultations.run_analysis(analysis, lambda fraction, message: None)
+    assert consultation.analyses.filter(status=ConsultationAnalysis.Status.QUEUED).count() == 1
+    # Nothing new: no further analysis.
+    ConsultationAnalysis.objects.filter(status=ConsultationAnalysis.Status.QUEUED).delete()
+    monkeypatch.setattr(consultations, "analyse", real)
+    consultations.run_analysis(analysis, lambda fraction, message: None)
+    assert not consultation.analyses.filter(status=ConsultationAnalysis.Status.QUEUED).exists()

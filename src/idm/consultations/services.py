@@ -141,8 +141,10 @@ def cast(consultation: Consultation, voter: Voter, item_id: int, value: int) -> 
                                    status=Item.Status.ACCEPTED).first()
         if item is None:
             raise ConsultationError(_("This statement is not put to the vote here."))
-        vote, _created = Vote.objects.update_or_create(
-            voter=voter, item=item, defaults={"value": value, "cast_at": timezone.now()})
+        # One statement whether it is a first vote or a change of mind (INSERT ... ON CONFLICT).
+        vote = Vote(voter=voter, item=item, value=value, cast_at=timezone.now())
+        Vote.objects.bulk_create([vote], update_conflicts=True, unique_fields=["voter", "item"],
+                                 update_fields=["value", "cast_at"])
         request_analysis(consultation)
     return vote
 
@@ -196,6 +198,9 @@ def request_analysis(consultation: Consultation) -> ConsultationAnalysis | None:
     until it starts): a stream of votes makes one analysis at a time, never one per vote."""
     from idm.consultations.tasks import analyze_consultation
 
+    waiting = consultation.analyses.filter(status=ConsultationAnalysis.Status.QUEUED)
+    if waiting.exists():  # the common case while votes stream in: nothing to lock
+        return None
     with transaction.atomic():
         # One waiting analysis at a time: the consultation's row serializes the check.
         Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
@@ -205,6 +210,15 @@ def request_analysis(consultation: Consultation) -> ConsultationAnalysis | None:
                                                        message=ConsultationAnalysis.WAITING)
         jobs.enqueue(analysis, analyze_consultation)
     return analysis
+
+
+def _votes_state(consultation: Consultation) -> tuple[int, str]:
+    """How many votes, and when the latest was cast: what an analysis saw, or what is there now."""
+    from django.db.models import Count, Max
+
+    state = Vote.objects.filter(item__consultation=consultation).aggregate(
+        n=Count("pk"), latest=Max("cast_at"))
+    return state["n"], state["latest"].isoformat() if state["latest"] else ""
 
 
 def latest_analysis(consultation: Consultation) -> ConsultationAnalysis | None:
@@ -217,6 +231,7 @@ def analyse(consultation: Consultation, progress=None) -> dict:
     and `idm consultation analyze` show (see `opinions.analyze`)."""
     progress = progress or (lambda fraction, message: None)
     progress(0.1, gettext_noop("Reading the votes"))
+    seen = _votes_state(consultation)
     cells = np.array(list(Vote.objects.filter(item__consultation=consultation).values_list(
         "voter_id", "item_id", "value")), dtype=np.int64).reshape(-1, 3)
     voters = dict(Voter.objects.filter(consultation=consultation).values_list("pk", "source_id"))
@@ -261,7 +276,8 @@ def analyse(consultation: Consultation, progress=None) -> dict:
 
     progress(1.0, gettext_noop("Done"))
     return {
-        "votes": int(len(cells)), "voters": int(len(voter_ids)), "items": len(per_item),
+        "votes": int(len(cells)), "latest_vote": seen[1], "voters": int(len(voter_ids)),
+        "items": len(per_item),
         "clustered": int(result.in_conversation.sum()),
         "participants": [[int(v), voters.get(int(v), ""), round(float(x), 5), round(float(y), 5),
                           None if g < 0 else int(g)]
@@ -275,6 +291,10 @@ def analyse(consultation: Consultation, progress=None) -> dict:
 
 def run_analysis(analysis: ConsultationAnalysis, progress) -> dict:
     report = analyse(analysis.consultation, progress)
+    # A vote cast while this analysis read the votes (it found this one queued no more, or running)
+    # would wait for the next vote: ask for the analysis that includes it now.
+    if _votes_state(analysis.consultation) != (report["votes"], report["latest_vote"]):
+        request_analysis(analysis.consultation)
     # Older analyses are superseded: a few are kept, for a page still showing one.
     done = analysis.consultation.analyses.filter(status=ConsultationAnalysis.Status.DONE)
     old = list(done.order_by("-created_at", "-id").values_list("pk", flat=True)[KEPT_ANALYSES:])
