@@ -53,3 +53,13 @@ def median_seconds(run, repeat: int = 5, warmup: int = 1) -> float:
         run()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def timed(runs: int, function, *args, **kwargs):
+    """(median seconds of `runs` calls, the last call's result)."""
+    seconds, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = function(*args, **kwargs)
+        seconds.append(time.perf_counter() - started)
+    return statistics.median(seconds), result

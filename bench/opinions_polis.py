@@ -38,7 +38,6 @@ import csv
 import os
 import statistics
 import sys
-import time
 import warnings
 from pathlib import Path
 
@@ -46,6 +45,8 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from _setup import timed  # noqa: E402
 
 from idm.synthesis import opinions  # noqa: E402
 
@@ -85,15 +86,6 @@ def peer_votes(rows: list[tuple]) -> list[dict]:
             for (p, s), (v, t) in latest.items()]
 
 
-def median_seconds(runs: int, function, *args, **kwargs):
-    seconds, result = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = function(*args, **kwargs)
-        seconds.append(time.perf_counter() - started)
-    return statistics.median(seconds), result
-
-
 def ari_with(polis: dict[str, str], labels: dict[str, int]) -> float:
     both = [p for p, g in labels.items() if g >= 0 and polis.get(p, "") != ""]
     if not both:
@@ -121,12 +113,12 @@ def main() -> None:
     for folder in folders:
         rows, moderated, meta, polis = load(folder)
         out = moderated | meta
-        build, votes = median_seconds(1, opinions.latest_votes, rows)
-        ours_s, analysis = median_seconds(args.runs, opinions.analyze, votes,
+        build, votes = timed(1, opinions.latest_votes, rows)
+        ours_s, analysis = timed(args.runs, opinions.analyze, votes,
                                           moderated_out=out)
         ours = dict(zip(votes.participants, (int(g) for g in analysis.group_of), strict=True))
         given = peer_votes(rows)
-        peer_s, result = median_seconds(
+        peer_s, result = timed(
             args.runs, reddwarf_polis.run_pipeline, votes=given,
             mod_out_statement_ids=sorted(int(s) for s in out),
             meta_statement_ids=sorted(int(s) for s in meta), min_user_vote_threshold=7, random_state=0)

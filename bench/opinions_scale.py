@@ -23,7 +23,6 @@ Run: `.venv/bin/python bench/opinions_scale.py [--runs 5] [--peer]`.
 import argparse
 import os
 import resource
-import statistics
 import sys
 import time
 import tracemalloc
@@ -35,6 +34,8 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from _setup import timed  # noqa: E402
 
 from idm.synthesis import opinions  # noqa: E402
 
@@ -55,15 +56,6 @@ def conversation(participants: int, statements: int, n_votes: int):
     values = np.where(u < p_agree * 0.9, 1, np.where(u < 0.9, -1, 0))
     ids = [str(i) for i in range(participants)], [str(j) for j in range(statements)]
     return camp, *ids, (rows, columns, values)
-
-
-def median_seconds(runs: int, function, *args, **kwargs):
-    seconds, result = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = function(*args, **kwargs)
-        seconds.append(time.perf_counter() - started)
-    return statistics.median(seconds), result
 
 
 def peer(participants, statements, cells) -> float:
@@ -90,8 +82,8 @@ def main() -> None:
           f"{'peak MB':>9}{'groups':>7}{'clustered':>10}{'ARI camps':>10}")
     for participants, statements, n_votes in SIZES:
         camp, p_ids, s_ids, cells = conversation(participants, statements, n_votes)
-        build, votes = median_seconds(args.runs, opinions.from_cells, p_ids, s_ids, cells)
-        seconds, analysis = median_seconds(args.runs, opinions.analyze, votes)
+        build, votes = timed(args.runs, opinions.from_cells, p_ids, s_ids, cells)
+        seconds, analysis = timed(args.runs, opinions.analyze, votes)
         tracemalloc.start()
         opinions.analyze(votes)
         peak = tracemalloc.get_traced_memory()[1] / 2**20
