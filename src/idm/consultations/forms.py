@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from idm.consultations import services
 from idm.consultations.models import Consultation
 from idm.deliberation.forms import ChoicesOfIds
 from idm.deliberation.models import KeyMessage, Recommendation, Statement
@@ -53,5 +54,6 @@ class ConsultationForm(forms.ModelForm):
 
 class SubmissionForm(forms.Form):
     text = forms.CharField(
-        label=_("Your statement"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Your statement"), max_length=services.MAX_SUBMISSION,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Short and about one idea. The secretariat reads it before it is put to the vote."))

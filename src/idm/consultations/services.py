@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -55,24 +56,11 @@ def create(dialogue: Dialogue, actor, *, title: str, workshop=None, opens_at=Non
                                      (Item.Kind.RECOMMENDATION, recommendations, "recommendation"),
                                      (Item.Kind.STATEMENT, statements, "statement")):
             for obj in objects:
-                owner = obj.dialogue_id if field != "statement" else _statement_dialogue(obj)
-                if owner != dialogue.pk:
+                if obj.dialogue_id != dialogue.pk:
                     raise ConsultationError(_("%(what)s belongs to another dialogue.") % {"what": obj})
                 order += 1
                 Item.objects.create(consultation=consultation, kind=kind, order=order, **{field: obj})
     return consultation
-
-
-def _statement_dialogue(statement) -> int:
-    if statement.session_id:
-        return statement.session.workshop.dialogue_id
-    return statement.reference_event.dialogue_id
-
-
-def drafts_of(dialogue: Dialogue) -> tuple[list[KeyMessage], list[Recommendation]]:
-    """The dialogue's draft key messages and draft recommendations, as a consultation offers them."""
-    return (list(dialogue.key_messages.filter(status=KeyMessage.Status.DRAFT)),
-            list(dialogue.recommendations.filter(status=KeyMessage.Status.DRAFT)))
 
 
 def close(consultation: Consultation, actor) -> None:
@@ -214,8 +202,6 @@ def request_analysis(consultation: Consultation) -> ConsultationAnalysis | None:
 
 def _votes_state(consultation: Consultation) -> tuple[int, str]:
     """How many votes, and when the latest was cast: what an analysis saw, or what is there now."""
-    from django.db.models import Count, Max
-
     state = Vote.objects.filter(item__consultation=consultation).aggregate(
         n=Count("pk"), latest=Max("cast_at"))
     return state["n"], state["latest"].isoformat() if state["latest"] else ""
@@ -365,6 +351,4 @@ def import_polis(folder: Path, dialogue: Dialogue, actor, *, title: str = "") ->
 
 def vote_counts(consultation: Consultation) -> dict[int, int]:
     """Votes per statement put to the vote (item id -> count)."""
-    from django.db.models import Count
-
     return dict(consultation.items.annotate(n=Count("votes")).values_list("pk", "n"))

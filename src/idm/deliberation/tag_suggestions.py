@@ -3,22 +3,15 @@ concerns (synthesis/tags.py), worked out by a background task once the statement
 shown to the rapporteur who tags it. A suggestion belongs to the words it was made for: when the
 words change, it is no longer shown and a new one is asked for."""
 
-import hashlib
-
 from django.conf import settings
 from django.db import transaction
 
 from idm.core import reference
 from idm.core.models import SdgTarget
-from idm.deliberation.models import Statement
+from idm.deliberation.models import Statement, text_key
 
 # The core reference data carries the GCM objectives' short titles and French and Spanish titles.
 GCM_OBJECTIVES = [reference.DATA_DIR / "gcm_objectives.csv", reference.DATA_DIR / "gcm_objectives_i18n.csv"]
-
-
-def words_key(text: str) -> str:
-    """What a suggestion was made for: the statement's words, spacing aside."""
-    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()[:16]
 
 
 def suggester():
@@ -30,7 +23,7 @@ def suggester():
 
 def needs_suggestion(statement: Statement) -> bool:
     return (statement.complete and bool(statement.text.strip())
-            and (statement.suggested_tags or {}).get("words") != words_key(statement.text))
+            and (statement.suggested_tags or {}).get("words") != text_key(statement.text))
 
 
 def ask(statement_ids) -> None:
@@ -53,7 +46,7 @@ def suggest(statement_ids) -> int:
     kept = 0
     for statement, suggestion in zip(statements, made, strict=True):
         value = {
-            "words": words_key(statement.text),
+            "words": text_key(statement.text),
             "gcm": [[t.number, t.score] for t in sorted(suggestion.gcm, key=lambda t: -t.score)
                     if t.concerned],
             "sdg_goals": [[t.number, t.score] for t in sorted(suggestion.sdg, key=lambda t: -t.score)
@@ -71,7 +64,7 @@ def of(statement: Statement) -> dict | None:
     "sdg_goals": {goal: score}, "sdg_targets": {code: score}}, the targets among those idm's
     reference data holds (the ones a statement can be tagged with)."""
     stored = statement.suggested_tags or {}
-    if not statement.text.strip() or stored.get("words") != words_key(statement.text):
+    if not statement.text.strip() or stored.get("words") != text_key(statement.text):
         return None
     suggested = {kind: {key: score for key, score in stored.get(kind, [])}
                  for kind in ("gcm", "sdg_goals", "sdg_targets")}
