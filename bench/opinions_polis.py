@@ -30,7 +30,15 @@ Work compared, per side ("full analysis"):
   every statement (a statements x statements virtual vote matrix) and Pol.is's statement
   priorities.
 Both run on one BLAS thread. Seconds are medians of 5 runs of each side on the same input.
-Run: `.venv/bin/python bench/opinions_polis.py [--runs 5]`.
+Pol.is's groups are those of its live conversation: updates as votes arrived, each k-means starting
+from the last update's clusters, k smoothed over updates. So agreement is also measured for idm
+following the conversation the same way (`opinions.replay`, one analysis per window of W seconds
+in which votes were cast, from votes.csv's timestamps; the "ARI W s" columns), as the web app does
+(each analysis of a consultation starts from the previous one's clusters). A conversation with no
+votes.csv has no history: its from-scratch ARI counts in those medians too. Pol.is's real
+cadence is not in the export (it polls votes every 1 to 2 seconds and updates as fast as it can), so
+several windows are shown; red-dwarf has no such mode (it always starts afresh).
+Run: `.venv/bin/python bench/opinions_polis.py [--runs 5] [--every 120,600]`.
 """
 
 import argparse
@@ -96,6 +104,8 @@ def ari_with(polis: dict[str, str], labels: dict[str, int]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--every", default="120,600",
+                        help="replay windows in seconds, comma-separated (empty: no replay)")
     args = parser.parse_args()
     if not SHARED.exists():
         sys.exit(f"skipped: {SHARED} is not here (a user's clone has no ../shared)")
@@ -103,10 +113,12 @@ def main() -> None:
     from reddwarf.implementations import polis as reddwarf_polis
 
     warnings.filterwarnings("ignore")
+    windows = [int(w) for w in args.every.split(",") if w.strip()]
+    replayed: dict[int, list[float]] = {w: [] for w in windows}
     folders = sorted(p.parent for p in SHARED.glob("*/participants-votes.csv"))
     header = (f"{'conversation':<38}{'ptpts':>6}{'stmts':>6}{'votes':>7}{'clust idm/polis':>16}"
               f"{'k idm/polis':>12}{'ARI idm':>8}{'ARI rd':>8}{'idm s':>8}{'build s':>8}{'rd s':>8}"
-              f"{'rd/idm':>7}")
+              f"{'rd/idm':>7}" + "".join(f"{f'ARI {w} s':>10}" for w in windows))
     print(f"{len(folders)} conversations, seconds: medians of {args.runs} runs, one BLAS thread")
     print(header)
     ratios, aris, rd_aris = [], [], []
@@ -128,18 +140,33 @@ def main() -> None:
         k_polis = len({g for g in polis.values() if g != ""})
         ari, rd_ari = ari_with(polis, ours), ari_with(polis, theirs)
         ratio = peer_s / ours_s
+        live = []
+        for window in windows:
+            if len(rows[0]) > 3:
+                followed = opinions.replay(rows, out, every=window * 1000)
+                live.append(ari_with(polis, dict(zip(followed.participants,
+                                                     (int(g) for g in followed.group_of), strict=True))))
+            else:
+                live.append(ari)
+            replayed[window].append(live[-1])
         ratios.append(ratio)
         aris.append(ari)
         rd_aris.append(rd_ari)
         print(f"{folder.name[:37]:<38}{votes.shape[0]:>6}{votes.shape[1]:>6}{int(votes.cast.nnz):>7}"
               f"{int((analysis.group_of >= 0).sum()):>9}/{n_polis:<6}{len(analysis.groups):>7}/{k_polis:<4}"
-              f"{ari:>8.3f}{rd_ari:>8.3f}{ours_s:>8.3f}{build:>8.3f}{peer_s:>8.3f}{ratio:>7.1f}")
+              f"{ari:>8.3f}{rd_ari:>8.3f}{ours_s:>8.3f}{build:>8.3f}{peer_s:>8.3f}{ratio:>7.1f}"
+              + "".join(f"{a:>10.3f}" for a in live), flush=True)
     print(f"median over {len(folders)} conversations: ratio red-dwarf / idm seconds "
           f"{statistics.median(ratios):.1f} (min {min(ratios):.1f}); ARI vs Pol.is idm "
           f"{statistics.median(aris):.3f}, red-dwarf {statistics.median(rd_aris):.3f}; "
           f"idm ARI higher on {sum(a > b + 1e-9 for a, b in zip(aris, rd_aris, strict=True))}, equal on "
           f"{sum(abs(a - b) <= 1e-9 for a, b in zip(aris, rd_aris, strict=True))}, lower on "
           f"{sum(a < b - 1e-9 for a, b in zip(aris, rd_aris, strict=True))}")
+    for window, found in replayed.items():
+        print(f"idm following the conversation, one analysis per {window} s of votes: median ARI "
+              f"{statistics.median(found):.3f} (red-dwarf {statistics.median(rd_aris):.3f}); higher on "
+              f"{sum(a > b + 1e-9 for a, b in zip(found, rd_aris, strict=True))}, lower on "
+              f"{sum(a < b - 1e-9 for a, b in zip(found, rd_aris, strict=True))}")
 
 
 if __name__ == "__main__":

@@ -225,3 +225,34 @@ def test_a_vote_cast_during_an_analysis_gets_one_of_its_own(consultation, monkey
     monkeypatch.setattr(consultations, "analyse", real)
     consultations.run_analysis(analysis, lambda fraction, message: None)
     assert not consultation.analyses.filter(status=ConsultationAnalysis.Status.QUEUED).exists()
+
+
+def test_each_analysis_starts_from_the_groups_of_the_one_before(consultation,
+                                                               django_capture_on_commit_callbacks):
+    """As in Pol.is, groups carry over while votes arrive: a participant keeps their group and the
+    group its number, and the number of groups changes only after four analyses agree."""
+    items = list(consultation.items.all())
+
+    def camp(size, votes):
+        with django_capture_on_commit_callbacks(execute=False) as queued:
+            for _ in range(size):
+                voter = consultations.new_link_voter(consultation)
+                for item, value in zip(items, votes, strict=True):
+                    consultations.cast(consultation, voter, item.pk, value)
+        for run in queued:
+            run()
+        return consultations.latest_analysis(consultation)
+
+    camp(10, (1, 1, -1))
+    first = camp(10, (-1, -1, 1))
+    groups = {p[0]: p[4] for p in first.report["participants"]}
+    assert len(first.report["groups"]) == 2 and set(groups.values()) == {0, 1}
+    assert set(first.clustering["base_of"]) == {str(v) for v in groups}
+    second = camp(1, (-1, -1, 1))
+    assert second.pk != first.pk
+    after = {p[0]: p[4] for p in second.report["participants"]}
+    newcomer = max(after)
+    assert {v: g for v, g in after.items() if v != newcomer} == groups
+    assert after[newcomer] == groups[newcomer - 1]  # with the camp that votes as they do
+    last_k, count, smoothed = second.clustering["k"]
+    assert (last_k, smoothed) == (2, 2) and count == first.clustering["k"][1] + 1

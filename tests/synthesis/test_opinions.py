@@ -1,6 +1,8 @@
 """Opinion groups and consensus: the Pol.is math, checked against Pol.is's own exports and on votes
 whose answer is known."""
 
+import json
+
 import numpy as np
 import pytest
 
@@ -83,6 +85,32 @@ def test_groups_match_polis(name):
     assert len(result.groups) == len(set(polis.values()))
 
 
+def test_following_the_conversation_gives_polis_live_groups():
+    """Pol.is's groups come from updates as votes arrived, each starting from the last one's
+    clusters. On brexit-consensus, one analysis of the final votes finds 3 groups where Pol.is shows
+    2; followed as it happened (an analysis per 2 minutes of votes), idm finds Pol.is's 2."""
+    export = read_export(shared_path("data", "polis", "brexit-consensus"))
+    assert export.has_history
+    out = [c.id for c in export.comments if c.moderated_out]
+    polis = {p: g for p, g in export.groups.items() if g is not None}
+
+    def agreement(result):
+        ours = {p: int(g) for p, g in zip(result.participants, result.group_of, strict=True) if g >= 0}
+        both = sorted(set(ours) & set(polis))
+        return opinions.adjusted_rand_index([ours[p] for p in both], [polis[p] for p in both])
+
+    afresh = opinions.analyze(opinions.latest_votes(export.votes), moderated_out=out)
+    followed = opinions.replay(export.votes, moderated_out=out, every=120_000)
+    assert len(afresh.groups) == 3 and agreement(afresh) < 0.6
+    assert len(followed.groups) == 2 and agreement(followed) >= 0.85
+    # What it carries keeps as JSON: every clustered participant's base cluster, and k = 2 chosen
+    # at many updates in a row.
+    carried = opinions.Clustering.from_json(json.loads(json.dumps(followed.clustering.to_json())))
+    assert carried == followed.clustering
+    assert len(carried.base_of) == int((followed.group_of >= 0).sum())
+    assert (carried.smoothed_k, carried.last_k) == (2, 2) and carried.last_k_count > 4
+
+
 def test_representative_statements_and_consensus_on_real_votes():
     export, votes, result = analysed("bg2050-volunteers")
     texts = {c.id: c for c in export.comments}
@@ -153,6 +181,30 @@ def test_the_same_votes_give_the_same_analysis():
     first = opinions.analyze(opinions.latest_votes(rows)).to_dict()
     second = opinions.analyze(opinions.latest_votes(list(rows))).to_dict()
     assert first == second
+
+
+def test_a_group_keeps_its_number_as_votes_arrive():
+    """Started afresh, groups are numbered by their first member; carried, a group keeps its number
+    even when a newcomer of the other camp now comes first."""
+    rows = two_camps(people=40, statements=12)
+    first = opinions.analyze(opinions.latest_votes(rows))
+    group_of = dict(zip(first.participants, first.group_of.tolist(), strict=True))
+    newcomer = [("n0", s, v) for p, s, v in rows if p == "p1"]  # votes as p1 (camp 1) does
+    votes = opinions.latest_votes(newcomer + rows)  # the newcomer is now the first participant
+    carried = opinions.analyze(votes, carried=first.clustering)
+    afresh = opinions.analyze(votes)
+    assert dict(zip(carried.participants, carried.group_of.tolist(), strict=True)) == {
+        **group_of, "n0": group_of["p1"]}
+    assert afresh.group_of[votes.participants.index("p1")] == 0 != group_of["p1"]
+
+
+def test_a_new_number_of_groups_waits_for_four_analyses_in_a_row():
+    state = opinions.Clustering(last_k=2, last_k_count=9, smoothed_k=2)
+    for count in (1, 2, 3):
+        state = state.next({}, {}, 3)
+        assert (state.last_k, state.last_k_count, state.smoothed_k) == (3, count, 2)
+    assert state.next({}, {}, 3).smoothed_k == 3
+    assert state.next({}, {}, 2).smoothed_k == 2 and state.next({}, {}, 2).last_k_count == 1
 
 
 @pytest.mark.parametrize("rows", [[], [("a", "s", 1)], [("a", "s", 1), ("b", "s", -1)],

@@ -63,7 +63,8 @@ def load_demo_consultation(dialogue: Dialogue, seed: int = 2018) -> Consultation
             consultation=consultation, kind=ConsultationStatement.Kind.SUBMISSION, text=text,
             status=status, order=last + offset,
             submitted_by=consultation.voter_set.order_by("pk")[offset])
+    report, clustering = services.analyse(consultation)
     ConsultationAnalysis.objects.create(
         consultation=consultation, status=ConsultationAnalysis.Status.DONE, progress=100,
-        report=services.analyse(consultation), finished_at=timezone.now())
+        report=report, clustering=clustering, finished_at=timezone.now())
     return consultation

@@ -202,6 +202,9 @@ class ConsultationAnalysis(Job):
 
     consultation = models.ForeignKey(Consultation, verbose_name=_("consultation"),
                                      on_delete=models.CASCADE, related_name="analyses")
+    # Where the next analysis's clusters start (opinions.Clustering), so that groups carry over
+    # from one analysis to the next as votes arrive, as in Pol.is.
+    clustering = models.JSONField(_("clustering"), null=True, blank=True, editable=False)
 
     class Meta(Job.Meta):
         verbose_name = _("consultation analysis")

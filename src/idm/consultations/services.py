@@ -212,10 +212,14 @@ def latest_analysis(consultation: Consultation) -> ConsultationAnalysis | None:
         "-created_at", "-id").first()
 
 
-def analyse(consultation: Consultation, progress=None) -> dict:
+def analyse(consultation: Consultation, progress=None) -> tuple[dict, dict]:
     """The report of an analysis: every figure the results page, the key message pages, the report
-    and `idm consultation analyze` show (see `opinions.analyze`)."""
+    and `idm consultation analyze` show (see `opinions.analyze`); and its clustering, where the next
+    analysis starts. Its clusters start from those of the latest analysis done, so that a group
+    stays a group (and keeps its number) while votes arrive, as in Pol.is."""
     progress = progress or (lambda fraction, message: None)
+    previous = latest_analysis(consultation)
+    carried = opinions.Clustering.from_json(previous.clustering if previous else None)
     progress(0.1, gettext_noop("Reading the votes"))
     seen = _votes_state(consultation)
     cells = np.array(list(Vote.objects.filter(item__consultation=consultation).values_list(
@@ -231,7 +235,7 @@ def analyse(consultation: Consultation, progress=None) -> dict:
         np.searchsorted(voter_ids, cells[:, 0]), np.searchsorted(item_ids, cells[:, 1]), cells[:, 2]))
     out = {str(i) for i in item_ids if items.get(int(i)) != Item.Status.ACCEPTED}
     progress(0.3, gettext_noop("Finding the opinion groups"))
-    result = opinions.analyze(votes, moderated_out=out)
+    result = opinions.analyze(votes, moderated_out=out, carried=carried)
     progress(0.8, gettext_noop("Counting agreement by group and stakeholder category"))
     voter_index = np.searchsorted(voter_ids, cells[:, 0])
     item_index = np.searchsorted(item_ids, cells[:, 1])
@@ -261,7 +265,7 @@ def analyse(consultation: Consultation, progress=None) -> dict:
         return {**s.to_dict(), "statement": int(s.statement)}
 
     progress(1.0, gettext_noop("Done"))
-    return {
+    return ({
         "votes": int(len(cells)), "latest_vote": seen[1], "voters": int(len(voter_ids)),
         "items": len(per_item),
         "clustered": int(result.in_conversation.sum()),
@@ -272,11 +276,12 @@ def analyse(consultation: Consultation, progress=None) -> dict:
                     "representative": [stats(s) for s in g.representative]} for g in result.groups],
         "consensus": {k: [stats(s) for s in v] for k, v in result.consensus.items()},
         "statements": {str(k): v for k, v in per_item.items()},
-    }
+    }, result.clustering.to_json())
 
 
 def run_analysis(analysis: ConsultationAnalysis, progress) -> dict:
-    report = analyse(analysis.consultation, progress)
+    report, clustering = analyse(analysis.consultation, progress)
+    ConsultationAnalysis.objects.filter(pk=analysis.pk).update(clustering=clustering)
     # A vote cast while this analysis read the votes (it found this one queued no more, or running)
     # would wait for the next vote: ask for the analysis that includes it now.
     if _votes_state(analysis.consultation) != (report["votes"], report["latest_vote"]):

@@ -10,19 +10,30 @@ Votes are +1 agree, -1 disagree, 0 pass (the sign of Pol.is's open data; its eng
 2. PCA of the vote matrix with missing votes imputed by their column's mean, two components; each
    participant's projection sums only over the statements they voted on and is scaled by
    sqrt(n_statements / n_votes), so that those who voted little are not bunched in the middle.
-3. The participants "in the conversation" (at least min(7, n_statements) votes; the 15 most active
-   when fewer than 15 qualify) are clustered: up to 100 base clusters by k-means, then groups by
-   k-means of the base clusters weighted by their size, for k = 2 .. min(5, 2 + n_base // 12),
-   the k with the best silhouette of the base clusters.
+3. The participants "in the conversation" (at least min(7, n_statements) votes, and whoever was in
+   before; the most active others while fewer than 15 are in) are clustered: up to 100 base
+   clusters by k-means (100 steps at most), then groups by k-means of the base clusters weighted by
+   their size (20 steps at most), for k = 2 .. min(5, 2 + n_base // 12), the k with the best
+   silhouette of the base clusters. Each k-means starts from the clusters of the previous analysis
+   (`Clustering`, clusters.clj clean-start-clusters), or from the first distinct points when there
+   is none; a new best k is taken once it has been the best in 4 analyses in a row.
 4. Each group's representative statements by Pol.is's proportion tests (90 %, one-sided);
    consensus statements over all participants (p > 0.5 and a significant test, ranked by p * z);
    group-informed consensus, the product over groups of (agrees + 1) / (votes + 2).
 
+Pol.is's groups therefore depend on the order in which votes arrived and on when it updated, not
+only on the final votes. The web app carries each analysis's clusters to the next, as Pol.is does
+(and groups keep their numbers while a workshop votes); `replay` follows a recorded conversation
+the same way; `analyze` without `carried` starts afresh, as Pol.is does when it recomputes a
+conversation.
+
 Departures from Pol.is, and why:
-- Pol.is updates its clusters as votes arrive and starts each k-means from the previous clusters
-  (and smooths the number of groups over four updates); idm computes from scratch each time, from
-  the first distinct points in participant order, as Pol.is does for a new conversation. The same
-  votes therefore give the same groups, whenever they are analysed.
+- Pol.is updates whenever its poller finds new votes (every 1 to 2 seconds); idm analyses when a
+  worker is free after votes arrive (one analysis queued at a time), and `replay` once per window
+  of time in which votes were cast. The updates, and so the groups, can differ.
+- Numbering: new groups are numbered by their first member (Pol.is numbers them by the order of
+  their first centre), so that the numbering does not depend on the centres; carried groups keep
+  theirs.
 - Pol.is finds the components by 100 power iterations started from the last ones; idm takes them
   from a sparse truncated SVD (the same components to within rounding), so that 10,000 x 5,000
   votes never become a dense matrix.
@@ -31,7 +42,7 @@ Departures from Pol.is, and why:
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy import sparse
@@ -42,7 +53,10 @@ BASE_K = 100
 MAX_K = 5
 GREEDY_N = 15
 MIN_VOTES = 7
-MAX_ITERATIONS = 20
+MAX_ITERATIONS = 20  # groups (clusters.clj kmeans's default)
+BASE_ITERATIONS = 100  # base clusters (conversation.clj :base-iters)
+GRAM_COLUMNS = 100  # up to this many statements, the axes come from a dense eigendecomposition
+K_BUFFER = 4  # updates a new k must win in a row (:group-k-buffer)
 SAME_CLUSTERING = 0.01  # centres closer than this between two steps: converged (clusters.clj)
 
 
@@ -166,6 +180,7 @@ class Analysis:
     consensus: dict[str, tuple[StatementStats, ...]]  # "agree" / "disagree", best first
     group_informed_consensus: np.ndarray  # per statement
     silhouettes: dict[int, float] = field(default_factory=dict)  # k -> silhouette of the base clusters
+    clustering: "Clustering | None" = None  # what the next analysis starts from
 
     def to_dict(self) -> dict:
         return {
@@ -183,11 +198,13 @@ class Analysis:
 
 # ------------------------------------------------------------------------------------------- steps
 
-def in_conversation(votes: Votes) -> np.ndarray:
-    """Who is clustered: at least min(7, n_statements) votes, or the 15 most active when fewer than 15
-    reach that (conversation.clj :in-conv)."""
+def in_conversation(votes: Votes, already: Iterable[str] = ()) -> np.ndarray:
+    """Who is clustered (conversation.clj :in-conv): those `already` in, and whoever has at least
+    min(7, n_statements) votes; the most active others while fewer than 15 are in."""
     counts = np.asarray(votes.cast.sum(axis=1)).ravel()
-    chosen = counts >= min(MIN_VOTES, votes.shape[1])
+    already = set(already)
+    chosen = (counts >= min(MIN_VOTES, votes.shape[1])) | np.array(
+        [p in already for p in votes.participants], dtype=bool)
     missing = GREEDY_N - int(chosen.sum())
     if missing > 0:
         others = np.flatnonzero(~chosen & (counts > 0))
@@ -224,6 +241,11 @@ def principal_components(centred: sparse.csr_matrix, seed: int = 0) -> np.ndarra
     if min(n_rows, n_columns) <= 3:
         _, _, vt = np.linalg.svd(centred.toarray(), full_matrices=False)
         found = vt[:k]
+    elif n_columns <= GRAM_COLUMNS:
+        # Few statements (a workshop's consultation): the eigenvectors of the small statements x
+        # statements matrix are the same axes, found in a fraction of ARPACK's time.
+        _, vectors = np.linalg.eigh((centred.T @ centred).toarray())
+        found = vectors[:, ::-1][:, :k].T
     else:
         from scipy.sparse.linalg import svds
 
@@ -249,14 +271,21 @@ def _first_distinct(points: np.ndarray, k: int) -> np.ndarray:
 
 
 def kmeans(points: np.ndarray, k: int, weights: np.ndarray | None = None,
-           max_iterations: int = MAX_ITERATIONS) -> tuple[np.ndarray, np.ndarray]:
-    """Pol.is's k-means (clusters.clj kmeans): centres start at the first k distinct points; each step
-    assigns every point to its closest centre, drops the clusters left empty and moves each centre to
-    its members' (weighted) mean; it stops when no centre moved by SAME_CLUSTERING or after
-    max_iterations steps. Returns the centres and each point's cluster (an index into them)."""
-    centres = _first_distinct(points, k)
+           max_iterations: int = MAX_ITERATIONS, start: np.ndarray | None = None
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pol.is's k-means (clusters.clj kmeans). Without `start`, the centres start at the first k
+    distinct points; with it (each point's cluster id in the previous clustering, -1 for a point new
+    since), they start from the previous clusters (`_clean_start`). Each step assigns every point to
+    its closest centre, drops the clusters left empty and moves each centre to its members'
+    (weighted) mean; it stops when no centre moved by SAME_CLUSTERING or after max_iterations steps.
+    Returns the centres, each point's cluster (an index into them) and the clusters' ids, ascending
+    (carried from `start`, new ones numbered after them)."""
     weights = np.ones(len(points)) if weights is None else np.asarray(weights, dtype=np.float64)
-    labels = np.zeros(len(points), dtype=np.int64)
+    if start is not None and (np.asarray(start) >= 0).any():
+        ids, centres = _clean_start(points, k, weights, np.asarray(start, dtype=np.int64))
+    else:
+        centres = _first_distinct(points, k)
+        ids = np.arange(len(centres))
     for _ in range(max_iterations + 1):
         labels = _closest(points, centres)
         used = np.unique(labels)
@@ -264,13 +293,57 @@ def kmeans(points: np.ndarray, k: int, weights: np.ndarray | None = None,
         np.add.at(sums, labels, points * weights[:, None])
         totals = np.bincount(labels, weights=weights, minlength=len(centres))
         moved = sums[used] / totals[used][:, None]
-        labels = np.searchsorted(used, labels)
         converged = len(used) == len(centres) and np.all(
             np.linalg.norm(np.sort(moved, axis=0) - np.sort(centres, axis=0), axis=1) < SAME_CLUSTERING)
-        centres = moved
+        centres, ids = moved, ids[used]
         if converged:
             break
-    return centres, _closest(points, centres)
+    return centres, _closest(points, centres), ids
+
+
+def _means(points: np.ndarray, weights: np.ndarray, labels: np.ndarray, ids: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """The clusters of `ids` that still have members, and their (weighted) centres."""
+    member = labels >= 0
+    index = np.searchsorted(ids, labels[member])
+    totals = np.bincount(index, weights=weights[member], minlength=len(ids))
+    sums = np.zeros((len(ids), points.shape[1]))
+    np.add.at(sums, index, points[member] * weights[member][:, None])
+    kept = totals > 0
+    return ids[kept], sums[kept] / totals[kept][:, None]
+
+
+def _clean_start(points: np.ndarray, k: int, weights: np.ndarray, start: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """The previous clusters made ready for new data (clusters.clj clean-start-clusters): centred on
+    their members' new places (members gone, clusters gone); clusters that now share a centre become
+    one, under the id of the larger; then, while fewer than k clusters (and fewer than the distinct
+    points), the point farthest from every centre starts a cluster of its own. Returns ids, centres."""
+    labels = start.copy()
+    ids, centres = _means(points, weights, labels, np.unique(labels[labels >= 0]))
+    sizes = np.bincount(np.searchsorted(ids, labels[labels >= 0]), minlength=len(ids))
+    seen: dict[tuple, tuple[int, int]] = {}
+    for cluster, centre, size in zip(ids.tolist(), centres, sizes.tolist(), strict=True):
+        key = tuple(centre)
+        if key in seen:  # uniqify-clusters; merge-clusters keeps the larger, the later when equal
+            other, other_size = seen[key]
+            kept = other if other_size > size else cluster
+            labels[(labels == other) | (labels == cluster)] = kept
+            seen[key] = (kept, other_size + size)
+        else:
+            seen[key] = (cluster, size)
+    ids = np.unique(labels[labels >= 0])
+    possible = min(k, len(np.unique(points, axis=0)))
+    while True:
+        ids, centres = _means(points, weights, labels, ids)
+        if len(ids) >= possible:
+            return ids, centres
+        nearest = np.sqrt(((points[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)).min(axis=1)
+        farthest = len(points) - 1 - int(np.argmax(nearest[::-1]))  # max-key: the last of equals
+        if nearest[farthest] <= 0:
+            return ids, centres
+        labels[farthest] = ids.max() + 1
+        ids = np.append(ids, ids.max() + 1)
 
 
 def _closest(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
@@ -307,28 +380,78 @@ def max_groups(n_base: int) -> int:
     return min(MAX_K, 2 + n_base // 12)
 
 
-def _group(points: np.ndarray) -> tuple[np.ndarray, dict[int, float]]:
-    """Base clusters, then groups of them: each point's group and the silhouette of each k tried."""
-    base_centres, base_of = kmeans(points, min(BASE_K, len(points)))
+def _group(participants: Sequence[str], points: np.ndarray, carried: "Clustering"
+           ) -> tuple[np.ndarray, dict[int, float], "Clustering"]:
+    """Base clusters, then groups of them (conversation.clj :base-clusters to :group-clusters),
+    each k-means starting from the clusters `carried` from the previous analysis. Returns each
+    point's group (0, 1, ... in the order of the groups' ids), the silhouette of each k tried and
+    what to carry to the next analysis."""
+    start = np.array([carried.base_of.get(p, -1) for p in participants], dtype=np.int64)
+    base_centres, base_index, base_ids = kmeans(points, min(BASE_K, len(points)),
+                                                max_iterations=BASE_ITERATIONS, start=start)
+    base_of = {p: int(b) for p, b in zip(participants, base_ids[base_index], strict=True)}
     if len(base_centres) < 2:
-        return np.zeros(len(points), dtype=np.int64), {}
-    sizes = np.bincount(base_of, minlength=len(base_centres)).astype(np.float64)
-    best, scores, best_labels = -np.inf, {}, None
+        return np.zeros(len(points), dtype=np.int64), {}, carried.next(base_of, {}, None)
+    sizes = np.bincount(base_index, minlength=len(base_centres)).astype(np.float64)
+    scores, clusterings = {}, {}
     for k in range(2, max_groups(len(base_centres)) + 1):
         if len(np.unique(base_centres, axis=0)) < k:
             break
-        _, labels = kmeans(base_centres, k, weights=sizes)
+        previous = carried.group_of.get(k, {})
+        group_start = np.array([previous.get(int(b), -1) for b in base_ids], dtype=np.int64)
+        _, labels, group_ids = kmeans(base_centres, k, weights=sizes, start=group_start)
         if len(np.unique(labels)) < 2:
             continue
+        if (group_start < 0).all():
+            # New groups are numbered by their first member, so that the numbering does not depend
+            # on the centres; carried groups keep their ids, so a group keeps its number.
+            _, first = np.unique(labels[base_index], return_index=True)
+            group_ids = np.argsort(np.argsort(first))
+        clusterings[k] = group_ids[labels]
         scores[k] = silhouette(base_centres, labels)
-        if scores[k] >= best:  # equal scores: the larger k, as Pol.is's max-key
-            best, best_labels = scores[k], labels
-    if best_labels is None:
-        return np.zeros(len(points), dtype=np.int64), scores
-    # Groups numbered by their first member, so that the numbering does not depend on the centres.
-    _, first = np.unique(best_labels[base_of], return_index=True)
-    order = np.argsort(np.argsort(first))
-    return order[best_labels[base_of]], scores
+    if not clusterings:
+        return np.zeros(len(points), dtype=np.int64), scores, carried.next(base_of, {}, None)
+    best = max(sorted(scores), key=lambda k: scores[k])  # equal scores: the larger k (max-key)
+    following = carried.next(base_of, {k: dict(zip(base_ids.tolist(), g.tolist(), strict=True))
+                                       for k, g in clusterings.items()}, best)
+    chosen = clusterings[following.smoothed_k if following.smoothed_k in clusterings else best]
+    group_of_base = np.searchsorted(np.unique(chosen), chosen)
+    return group_of_base[base_index], scores, following
+
+
+@dataclass(frozen=True)
+class Clustering:
+    """What an analysis hands to the next, as Pol.is carries a conversation from update to update:
+    who is in the conversation (once in, always in), each participant's base cluster, each base
+    cluster's group for every k tried, and the smoothing of k (a new best k is taken once it has
+    been the best K_BUFFER times in a row). Plain ids and numbers, so that it keeps as JSON."""
+    in_conversation: frozenset = frozenset()
+    base_of: dict = field(default_factory=dict)  # participant -> base cluster id
+    group_of: dict = field(default_factory=dict)  # k -> {base cluster id: group id}
+    last_k: int | None = None
+    last_k_count: int = 0
+    smoothed_k: int | None = None
+
+    def next(self, base_of: dict, group_of: dict, best_k: int | None) -> "Clustering":
+        """conversation.clj :group-k-smoother."""
+        count = self.last_k_count + 1 if best_k is not None and best_k == self.last_k else 1
+        smoothed = best_k if count >= K_BUFFER or self.smoothed_k is None else self.smoothed_k
+        return Clustering(self.in_conversation, base_of, group_of, best_k, count, smoothed)
+
+    def to_json(self) -> dict:
+        return {"in_conversation": sorted(self.in_conversation), "base_of": self.base_of,
+                "group_of": {str(k): {str(b): g for b, g in groups.items()}
+                             for k, groups in self.group_of.items()},
+                "k": [self.last_k, self.last_k_count, self.smoothed_k]}
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> "Clustering":
+        if not data:
+            return cls()
+        last_k, count, smoothed = data["k"]
+        return cls(frozenset(data["in_conversation"]), {str(p): int(b) for p, b in data["base_of"].items()},
+                   {int(k): {int(b): int(g) for b, g in groups.items()}
+                    for k, groups in data["group_of"].items()}, last_k, count, smoothed)
 
 
 # ----------------------------------------------------------------------------- repness, consensus
@@ -448,25 +571,31 @@ def group_informed_consensus(votes: Votes, group_of: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------------------- analysis
 
 def analyze(votes: Votes, moderated_out: Iterable[str] = (), seed: int = 0,
-            groups_of: np.ndarray | None = None) -> Analysis:
+            groups_of: np.ndarray | None = None, carried: Clustering | None = None) -> Analysis:
     """The opinion map, the groups with their representative statements, the consensus statements
-    and the group-informed consensus. `groups_of` (per participant, -1 for none) takes groups
-    found elsewhere (Pol.is's own, to check the statistics against its exports) instead of
-    clustering."""
+    and the group-informed consensus. `carried` is the `clustering` of the previous analysis of the
+    same conversation: its clusters are where this one's start, as in Pol.is (without it, they start
+    afresh). `groups_of` (per participant, -1 for none) takes groups found elsewhere (Pol.is's own,
+    to check the statistics against its exports) instead of clustering."""
     excluded = set(moderated_out)
+    carried = carried or Clustering()
     centred, counted = _zeroed(votes, excluded)
     components = principal_components(centred, seed)
     projection = project(centred, components, counted)
-    clustered = in_conversation(votes)
+    clustered = in_conversation(votes, carried.in_conversation)
     silhouettes: dict[int, float] = {}
+    following = None
     if groups_of is not None:
         group_of = np.asarray(groups_of, dtype=np.int64)
         clustered = group_of >= 0
     else:
         group_of = np.full(votes.shape[0], -1, dtype=np.int64)
         rows = np.flatnonzero(clustered)
+        following = replace(carried, in_conversation=frozenset(
+            carried.in_conversation | {votes.participants[i] for i in rows}))
         if len(rows):
-            group_of[rows], silhouettes = _group(projection[rows])
+            group_of[rows], silhouettes, following = _group(
+                [votes.participants[i] for i in rows], projection[rows], following)
     # Repness reads the rating matrix (moderated-out columns zeroed, then left out of the choice).
     keep = sparse.diags(np.array([s not in excluded for s in votes.statements], dtype=np.float64))
     value, cast = (votes.value @ keep).tocsr(), (votes.cast @ keep).tocsr()
@@ -481,7 +610,34 @@ def analyze(votes: Votes, moderated_out: Iterable[str] = (), seed: int = 0,
                             representative_statements(votes, counts, index, excluded)))
     return Analysis(votes.participants, votes.statements, projection, components, clustered, group_of,
                     tuple(groups), consensus_statements(votes, value, cast, excluded),
-                    group_informed_consensus(votes, group_of), silhouettes)
+                    group_informed_consensus(votes, group_of), silhouettes, following)
+
+
+def replay(rows: Iterable[tuple], moderated_out: Iterable[str] = (), every: float = 120_000
+           ) -> Analysis:
+    """The analysis at the end of a conversation followed as it happened: (participant, statement,
+    vote, time) rows in order of time, one analysis per `every` (in the rows' unit of time; Pol.is's
+    exports count milliseconds) in which votes were cast, each starting from the last one's clusters.
+    Pol.is's live groups come out of such a sequence of updates, not of one analysis of the final
+    votes."""
+    rows = sorted(rows, key=lambda row: row[3])
+    excluded = set(moderated_out)
+    participants: dict = {}
+    statements: dict = {}
+    latest: dict[tuple[int, int], int] = {}
+    carried, result = Clustering(), None
+    for number, row in enumerate(rows):
+        p = participants.setdefault(row[0], len(participants))
+        s = statements.setdefault(row[1], len(statements))
+        latest[p, s] = int(row[2])
+        if number + 1 < len(rows) and rows[number + 1][3] // every == row[3] // every:
+            continue
+        votes = from_cells(list(participants), list(statements), latest)
+        result = analyze(votes, excluded, carried=carried)
+        carried = result.clustering
+    if result is None:
+        return analyze(from_cells([], [], {}), excluded)
+    return result
 
 
 def adjusted_rand_index(a: Sequence, b: Sequence) -> float:

@@ -54,7 +54,7 @@ class Command(BaseCommand):
         consultation = Consultation.objects.filter(pk=pk).first()
         if consultation is None:
             raise CommandError(f"no consultation {pk}")
-        report = consultations.analyse(consultation)
+        report, _ = consultations.analyse(consultation)
         items = {i.pk: i for i in consultation.items.select_related("key_message", "recommendation",
                                                                       "statement")}
         result = as_printed(report, items)
