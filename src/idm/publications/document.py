@@ -14,10 +14,11 @@ A regular build holds the final key messages and recommendations only; a review 
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from idm.consultations import services as consultations
 from idm.core.languages import LANGUAGE_NAMES
 from idm.deliberation import privacy
 from idm.deliberation.models import KeyMessage, Recommendation, Statement, text_key
@@ -144,6 +145,34 @@ def _evidence_blocks(evidence, groups: dict, language: str, fixed: dict) -> list
             if e.statement.complete]
 
 
+def _consultation_lines(obj: KeyMessage | Recommendation) -> list[str]:
+    """One sentence per consultation the key message or recommendation was put to, from its latest
+    analysis: votes, agreement, group-informed consensus (publication.consultation_figures)."""
+    lines = []
+    for f in consultations.figures_for(obj):
+        if not f["votes"]:
+            continue
+        numbers = {"agree": f["agree"], "votes": f["votes"], "disagree": f["disagree"],
+                   "passed": f["pass"],
+                   "percent": formats.number_format(round(100 * f["agree_share"])),
+                   "gic": formats.number_format(f["group_informed_consensus"], 2)}
+        workshop = f["consultation"].workshop
+        if workshop is not None:
+            line = _("Consultation of participants in %(city)s: %(agree)s of %(votes)s agreed "
+                     "(%(percent)s%%), %(disagree)s disagreed and %(passed)s passed; group-informed "
+                     "consensus %(gic)s.") % {**numbers, "city": workshop.city}
+        else:
+            line = _("Consultation of participants: %(agree)s of %(votes)s agreed (%(percent)s%%), "
+                     "%(disagree)s disagreed and %(passed)s passed; group-informed consensus "
+                     "%(gic)s.") % numbers
+        if f["consensus"]:
+            line += " " + _("A consensus statement.")
+        if f["consultation"].illustrative:
+            line += " " + _("(Illustrative votes: no such vote took place.)")
+        lines.append(line)
+    return lines
+
+
 def _agenda(workshop: Workshop, sessions) -> dict:
     """The agenda the agenda PDF prints too, marks of a demonstration included."""
     return {"type": "agenda", **printed_agenda(workshop, sessions)}
@@ -200,6 +229,9 @@ def _assemble(publication: Publication, language: str, review: bool,
     groups = privacy.speaker_groups(e.statement for k in key_messages for e in k.evidence.all())
     for key_message in key_messages:
         blocks = numbering.paragraphs(key_message.body)
+        if publication.consultation_figures:
+            blocks.extend({"type": "consultation", "text": line}
+                          for line in _consultation_lines(key_message))
         quotes = _evidence_blocks(key_message.evidence.all(), groups, language, fixed)
         if quotes:
             blocks.append({"type": "heading", "text": fixed["participants_said"]})
@@ -223,7 +255,9 @@ def _assemble(publication: Publication, language: str, review: bool,
         if items:
             groups.append({"addressee": str(Recommendation.Addressee(addressee).label),
                            "items": [{"number": numbering.next + i, "text": r.text,
-                                      "draft": r.status == KeyMessage.Status.DRAFT}
+                                      "draft": r.status == KeyMessage.Status.DRAFT,
+                                      "consultation": _consultation_lines(r)
+                                      if publication.consultation_figures else []}
                                      for i, r in enumerate(items)]})
             numbering.next += len(items)
     sections.append({"part": "report", "id": "recommendations", "number": None,

@@ -38,6 +38,11 @@ class Publication(models.Model):
     demonstration = models.BooleanField(
         _("demonstration"), default=False,
         help_text=_("Built from demonstration data: the imprint page says so."))
+    consultation_figures = models.BooleanField(
+        _("print consultation figures"), default=False,
+        help_text=_("Under each key message and recommendation put to a consultation of "
+                    "participants: its votes and group-informed consensus, from the consultation's "
+                    "latest analysis."))
 
     class Meta:
         ordering = ["-year", "slug"]
