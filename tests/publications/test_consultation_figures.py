@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from idm.consultations import services as consultations
 from idm.consultations.demo import load_demo_consultation
-from idm.deliberation.models import KeyMessage
+from idm.deliberation.models import KeyMessage, Recommendation
 from idm.publications import build as builder
 from idm.publications.document import assemble
 from idm.publications.models import Version
@@ -56,3 +56,26 @@ def test_key_messages_print_their_consultation_figures(publication, tmp_path):
     assert expected in text
     html = version.html.open("rb").read().decode()
     assert html.count('<p class="report-consultation">Consultation of participants in Geneva:') == 6
+
+
+def test_a_recommendation_prints_the_figures_of_a_dialogue_wide_consultation(
+        publication, django_capture_on_commit_callbacks):
+
+    publication.consultation_figures = True
+    publication.save()
+    recommendation = Recommendation.objects.filter(dialogue=publication.dialogue,
+                                                   status=KeyMessage.Status.FINAL).first()
+    consultation = consultations.create(publication.dialogue, None, title="Recommendations",
+                                        recommendations=[recommendation], voters="link")
+    [item] = consultation.items.all()
+    with django_capture_on_commit_callbacks(execute=True):
+        for value in (1,) * 9 + (-1,) * 2 + (0,):
+            consultations.cast(consultation, consultations.new_link_voter(consultation), item.pk, value)
+    [figures] = consultations.figures_for(recommendation)
+    document = assemble(publication, "en", strict=False)
+    [block] = [b for s in document["sections"] for b in s["blocks"] if b["type"] == "recommendations"]
+    printed = {i["text"]: i["consultation"] for g in block["groups"] for i in g["items"]}
+    assert printed.pop(recommendation.text) == [
+        "Consultation of participants: 9 of 12 agreed (75%), 2 disagreed and 1 passed; "
+        f"group-informed consensus {figures['group_informed_consensus']:.2f}. A consensus statement."]
+    assert not any(printed.values())
