@@ -213,13 +213,19 @@ def in_conversation(votes: Votes, already: Iterable[str] = ()) -> np.ndarray:
     return chosen
 
 
+def _columns_kept(matrix: sparse.csr_matrix, kept: np.ndarray) -> sparse.csr_matrix:
+    """The matrix with the cells of the columns not kept set to 0 (stored zeros: the same cells,
+    so no new matrix structure is built)."""
+    found = matrix.copy()
+    found.data = found.data * kept[found.indices]
+    return found
+
+
 def _zeroed(votes: Votes, moderated_out: set[str]) -> tuple[sparse.csr_matrix, np.ndarray]:
     """The rating matrix after moderation: moderated-out columns hold a 0 (a pass) for everyone.
     Returns the centred values (sparse) and each participant's number of votes counted there."""
     out = np.array([s in moderated_out for s in votes.statements], dtype=bool)
-    keep = sparse.diags((~out).astype(np.float64))
-    cast = votes.cast @ keep
-    value = votes.value @ keep
+    cast, value = (_columns_kept(m, ~out) for m in (votes.cast, votes.value))
     counts = np.asarray(cast.sum(axis=0)).ravel()
     means = np.divide(np.asarray(value.sum(axis=0)).ravel(), counts, out=np.zeros(len(counts)),
                       where=counts > 0)
@@ -471,12 +477,20 @@ def two_prop_test(success_in, success_out, n_in, n_out):
 def _counts(value: sparse.csr_matrix, cast: sparse.csr_matrix, group_of: np.ndarray,
             groups: np.ndarray) -> tuple[np.ndarray, ...]:
     """Agrees, disagrees and votes per group (rows, in the order of `groups`) and statement,
-    in one product of sparse matrices."""
-    rows = np.flatnonzero(np.isin(group_of, groups))
-    indicator = sparse.csr_matrix((np.ones(len(rows)), (np.searchsorted(groups, group_of[rows]), rows)),
-                                  shape=(len(groups), value.shape[0]))
-    return tuple(np.asarray((indicator @ m).todense()).reshape(len(groups), -1)
-                 for m in ((value > 0), (value < 0), cast))
+    counted from the matrices' stored cells with numpy alone (no sparse product to build)."""
+    position = np.full(value.shape[0], -1, dtype=np.int64)
+    wanted = np.isin(group_of, groups)
+    position[wanted] = np.searchsorted(groups, group_of[wanted])
+    width = value.shape[1]
+
+    def tally(matrix: sparse.csr_matrix, select=None) -> np.ndarray:
+        where = position[np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))]
+        keep = where >= 0 if select is None else (where >= 0) & select
+        flat = np.bincount(where[keep] * width + matrix.indices[keep], weights=matrix.data[keep],
+                           minlength=len(groups) * width)
+        return np.abs(flat).reshape(len(groups), width)
+
+    return tally(value, value.data > 0), tally(value, value.data < 0), tally(cast)
 
 
 def _finalize(statement: str, stats: dict, i: int, best_agree: bool = False) -> StatementStats:
@@ -597,8 +611,8 @@ def analyze(votes: Votes, moderated_out: Iterable[str] = (), seed: int = 0,
             group_of[rows], silhouettes, following = _group(
                 [votes.participants[i] for i in rows], projection[rows], following)
     # Repness reads the rating matrix (moderated-out columns zeroed, then left out of the choice).
-    keep = sparse.diags(np.array([s not in excluded for s in votes.statements], dtype=np.float64))
-    value, cast = (votes.value @ keep).tocsr(), (votes.cast @ keep).tocsr()
+    kept = np.array([s not in excluded for s in votes.statements], dtype=bool)
+    value, cast = (_columns_kept(m, kept) for m in (votes.value, votes.cast))
     groups = []
     ids = np.unique(group_of[group_of >= 0])
     counts = _counts(value, cast, group_of, ids) if len(ids) else ()
