@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "idm.dialogues",
     "idm.deliberation",
     "idm.consultations",
+    "idm.practices",
     "idm.publications",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = i18n_patterns(
     path("", include("idm.dialogues.urls")),
     path("", include("idm.deliberation.urls")),
     path("", include("idm.consultations.urls")),
+    path("", include("idm.practices.urls")),
     path("", include("idm.publications.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

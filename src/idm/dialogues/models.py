@@ -242,6 +242,8 @@ class Organization(models.Model):
                                 on_delete=models.PROTECT, related_name="organizations")
     parent = models.ForeignKey("self", verbose_name=_("part of"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="children")
+    region = models.CharField(_("region"), max_length=200, blank=True,
+                              help_text=_("The region it covers, for a regional process or body."))
     fictional = models.BooleanField(_("fictional"), default=False,
                                     help_text=_("Made up for the demonstration."))
 

@@ -21,6 +21,7 @@ from idm.core.reference import load_reference_data, reference_data_loaded
 from idm.core.tasks import default_task_backend
 from idm.deliberation.demo import load_demo_deliberation
 from idm.dialogues.demo import load_demo, load_demo_participants
+from idm.practices.demo import load_demo_practices
 from idm.publications.demo import build_demo_publication
 
 # Demo accounts only: printed on the terminal, never for production.
@@ -61,6 +62,7 @@ class Command(BaseCommand):
         load_demo_participants(dialogue)
         load_demo_deliberation(dialogue)
         load_demo_consultation(dialogue)
+        load_demo_practices(dialogue)
         report = build_demo_publication(dialogue)
         create_demo_users()
         workshops = ", ".join(w.slug for w in dialogue.workshops.all())

@@ -1,0 +1,132 @@
+"""What changes practices, and what the registry reads: saving a practice (audited, indexed for
+search), the public's practices, the facets of a search and the RCPs as organizations."""
+
+import csv
+from pathlib import Path
+
+from django.apps import apps as global_apps
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+
+from idm.core import search
+from idm.core import services as core_services
+from idm.practices.models import Practice
+
+SEARCH_KIND = "practice"
+RCPS = Path(__file__).parent / "data" / "rcps.csv"
+
+
+def searchable_text(practice: Practice) -> str:
+    """Title and summary in every language, and who implements it."""
+    from django.conf import settings
+
+    texts = [getattr(practice, f"{field}_{code}") or ""
+             for field in ("title", "summary") for code, _name in settings.LANGUAGES]
+    texts += [str(o) for o in practice.implementers.all()]
+    texts += [str(o) for o in practice.partners.all()]
+    return "\n".join(t for t in texts if t)
+
+
+def reindex(practice: Practice) -> None:
+    search.index(SEARCH_KIND, practice.pk, searchable_text(practice))
+
+
+def save(practice: Practice, actor, *, relations: dict | None = None) -> Practice:
+    """Saves the practice and its many-to-many `relations` ({field: objects}) in one
+    transaction, audited and indexed."""
+    with transaction.atomic():
+        core_services.save(practice, actor)
+        for field, objects in (relations or {}).items():
+            getattr(practice, field).set(objects)
+        reindex(practice)
+    return practice
+
+
+def published() -> QuerySet:
+    return Practice.objects.filter(status=Practice.Status.PUBLISHED)
+
+
+def with_related(queryset: QuerySet) -> QuerySet:
+    return queryset.prefetch_related("implementers__category", "partners", "countries",
+                                     "gcm_objectives", "progress_reports")
+
+
+# Facets: what the registry filters on, each a field path and how a value is shown.
+FACETS = {
+    "objective": "gcm_objectives__number",
+    "principle": "principles__code",
+    "region": "countries__region",
+    "country": "countries__iso2",
+    "type": "type",
+    "level": "level",
+    "category": "implementers__category__code",
+}
+
+
+def filtered(queryset: QuerySet, chosen: dict) -> QuerySet:
+    """The practices that have every chosen facet value ({facet: value})."""
+    for facet, value in chosen.items():
+        if value not in (None, ""):
+            queryset = queryset.filter(**{FACETS[facet]: value})
+    return queryset.distinct()
+
+
+def facet_counts(queryset: QuerySet) -> dict[str, dict]:
+    """For each facet, how many of these practices have each value."""
+    found = queryset.order_by().values("pk")  # a subquery, however many practices match
+    counts = {}
+    for facet, path in FACETS.items():
+        rows = (Practice.objects.filter(pk__in=found).exclude(**{f"{path}__isnull": True})
+                .order_by().values(path).annotate(n=Count("pk", distinct=True)))
+        counts[facet] = {row[path]: row["n"] for row in rows if row[path] not in ("", None)}
+    return counts
+
+
+def matching_words(queryset: QuerySet, words: str) -> search.Results:
+    """Ranked, for a page of results."""
+    return search.Results(queryset, SEARCH_KIND, words)
+
+
+def matching(queryset: QuerySet, words: str) -> QuerySet:
+    """All that match, for the facets' counts."""
+    return search.matching(queryset, SEARCH_KIND, words)
+
+
+def public_statements_of(practice: Practice) -> QuerySet:
+    from idm.deliberation import privacy
+
+    return privacy.public_statements(practice.statements.select_related(
+        "session__workshop", "person", "speaker_category", "reference_event"))
+
+
+def public_key_messages_of(practice: Practice) -> QuerySet:
+    from idm.deliberation.models import KeyMessage
+
+    return practice.key_messages.filter(status=KeyMessage.Status.FINAL).select_related("dialogue")
+
+
+def load_rcps(apps=global_apps) -> int:
+    """The regional consultative processes and inter-regional forums of data/rcps.csv as
+    organizations of their category (created or updated by name); `apps` is the migration state
+    when run from one. Returns how many there are."""
+    organization = apps.get_model("dialogues", "Organization")
+    category = apps.get_model("core", "StakeholderCategory").objects.filter(code="rcp_irf").first()
+    if category is None:  # no reference data in this database (a migration test's empty state)
+        return 0
+    with RCPS.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        acronym = row["acronym"] if row["acronym"] != row["name"] and len(row["acronym"]) <= 30 else ""
+        found = organization.objects.filter(Q(name=row["name"]) | Q(name_en=row["name"])).first()
+        values = {"acronym": acronym, "category": category, "region": row["region"]}
+        if found is None:
+            organization.objects.create(name=row["name"], name_en=row["name"], **values)
+        else:
+            for key, value in values.items():
+                setattr(found, key, value)
+            found.save()
+    return len(rows)
+
+
+def remove_from_search(practice: Practice) -> None:
+    search.remove(SEARCH_KIND, practice.pk)
