@@ -354,10 +354,13 @@ def _clean_start(points: np.ndarray, k: int, weights: np.ndarray, start: np.ndar
 
 def _closest(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
     """Each point's closest centre; between equally close ones the last, as Clojure's min-key."""
-    distances = np.zeros((len(points), len(centres)))
-    for axis in range(points.shape[1]):
-        distances += (points[:, axis, None] - centres[None, :, axis]) ** 2
-    return len(centres) - 1 - np.argmin(distances[:, ::-1], axis=1)
+    # Measured to the centres in reverse order, so that argmin's first of equals is the last
+    # centre, on a contiguous array.
+    reverse = centres[::-1]
+    distances = (points[:, 0, None] - reverse[None, :, 0]) ** 2
+    for axis in range(1, points.shape[1]):
+        distances += (points[:, axis, None] - reverse[None, :, axis]) ** 2
+    return len(centres) - 1 - np.argmin(distances, axis=1)
 
 
 def silhouette(points: np.ndarray, labels: np.ndarray) -> float:
@@ -483,14 +486,19 @@ def _counts(value: sparse.csr_matrix, cast: sparse.csr_matrix, group_of: np.ndar
     position[wanted] = np.searchsorted(groups, group_of[wanted])
     width = value.shape[1]
 
-    def tally(matrix: sparse.csr_matrix, select=None) -> np.ndarray:
+    def tally(matrix: sparse.csr_matrix, *selections) -> list[np.ndarray]:
         where = position[np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))]
-        keep = where >= 0 if select is None else (where >= 0) & select
-        flat = np.bincount(where[keep] * width + matrix.indices[keep], weights=matrix.data[keep],
-                           minlength=len(groups) * width)
-        return np.abs(flat).reshape(len(groups), width)
+        cell = where * width + matrix.indices
+        found = []
+        for select in selections:
+            keep = (where >= 0) & select
+            flat = np.bincount(cell[keep], weights=matrix.data[keep], minlength=len(groups) * width)
+            found.append(np.abs(flat).reshape(len(groups), width))
+        return found
 
-    return tally(value, value.data > 0), tally(value, value.data < 0), tally(cast)
+    agree, disagree = tally(value, value.data > 0, value.data < 0)
+    [seen] = tally(cast, np.ones(len(cast.data), dtype=bool))
+    return agree, disagree, seen
 
 
 def _finalize(statement: str, stats: dict, i: int, best_agree: bool = False) -> StatementStats:
