@@ -255,3 +255,24 @@ def test_a_bad_export_is_named(tmp_path):
     (tmp_path / "votes.csv").write_text("timestamp,comment-id,voter-id,vote\n1,1,7,agree\n")
     with pytest.raises(ExportError, match=r"votes.csv, row 2: vote 'agree' is not a whole number"):
         read_export(tmp_path)
+
+
+def test_equal_silhouettes_choose_the_larger_number_of_groups(monkeypatch):
+    """Pol.is's max-key takes the last of equal scores: the larger k."""
+    monkeypatch.setattr(opinions, "silhouette", lambda points, labels: 0.5)
+    result = opinions.analyze(opinions.latest_votes(two_camps(people=60, statements=20, seed=3)))
+    assert max(result.silhouettes) == result.clustering.last_k > 2
+
+
+def test_a_point_that_weighs_nothing_never_holds_a_cluster():
+    """Carried clusters restarted where one point weighs nothing: it is neither kept as a cluster
+    nor chosen to start one, and the start ends."""
+    points = np.array([[0.0, 0.0], [0.1, 0.0], [5.0, 5.0]])
+    for k, start in ((2, [0, 0, -1]), (3, [0, 0, 1])):
+        ids, centres = opinions._clean_start(points, k, np.array([1.0, 1.0, 0.0]), np.array(start))
+        assert ids.tolist() == [0, 1] and centres.tolist() == [[0.0, 0.0], [0.1, 0.0]]
+
+
+def test_a_replayed_vote_must_be_a_vote():
+    with pytest.raises(ValueError, match=r"vote 2: 2 is not -1, 0 or 1"):
+        opinions.replay([("a", "s", 1, 1), ("a", "t", 2, 2)])

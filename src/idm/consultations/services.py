@@ -216,7 +216,8 @@ def analyse(consultation: Consultation, progress=None) -> tuple[dict, dict]:
     """The report of an analysis: every figure the results page, the key message pages, the report
     and `idm consultation analyze` show (see `opinions.analyze`); and its clustering, where the next
     analysis starts. Its clusters start from those of the latest analysis done, so that a group
-    stays a group (and keeps its number) while votes arrive, as in Pol.is."""
+    stays a group (and keeps its number unless one numbered before it is gone) while votes
+    arrive, as in Pol.is."""
     progress = progress or (lambda fraction, message: None)
     previous = latest_analysis(consultation)
     carried = opinions.Clustering.from_json(previous.clustering if previous else None)

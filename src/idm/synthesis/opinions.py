@@ -23,9 +23,9 @@ Votes are +1 agree, -1 disagree, 0 pass (the sign of Pol.is's open data; its eng
 
 Pol.is's groups therefore depend on the order in which votes arrived and on when it updated, not
 only on the final votes. The web app carries each analysis's clusters to the next, as Pol.is does
-(and groups keep their numbers while a workshop votes); `replay` follows a recorded conversation
-the same way; `analyze` without `carried` starts afresh, as Pol.is does when it recomputes a
-conversation.
+(and a group keeps its number while a workshop votes, unless one numbered before it is gone);
+`replay` follows a recorded conversation the same way; `analyze` without `carried` starts
+afresh, as Pol.is does when it recomputes a conversation.
 
 Departures from Pol.is, and why:
 - Pol.is updates whenever its poller finds new votes (every 1 to 2 seconds); idm analyses when a
@@ -36,7 +36,8 @@ Departures from Pol.is, and why:
   theirs.
 - Pol.is finds the components by 100 power iterations started from the last ones; idm takes them
   from a sparse truncated SVD (the same components to within rounding), so that 10,000 x 5,000
-  votes never become a dense matrix.
+  votes never become a dense matrix; up to 100 statements, from the eigenvectors of the small
+  statements x statements matrix (the same axes, faster).
 - Statements with no vote are left out of the matrix, as in Pol.is (its matrix only has columns
   for statements that received a vote).
 """
@@ -104,13 +105,7 @@ def latest_votes(votes: Iterable[tuple], participants: Sequence[str] | None = No
     s_index = {s: i for i, s in enumerate(statement_ids)}
     latest: dict[tuple[int, int], int] = {}
     for number, row in enumerate(rows, start=1):
-        participant, statement, vote = row[0], row[1], row[2]
-        try:
-            vote = int(vote)
-        except (TypeError, ValueError):
-            raise ValueError(f"vote {number}: {vote!r} is not -1, 0 or 1") from None
-        if vote not in (AGREE, DISAGREE, PASS):
-            raise ValueError(f"vote {number}: {vote!r} is not -1, 0 or 1")
+        participant, statement, vote = row[0], row[1], _vote(number, row[2])
         if participant not in p_index:
             if participants is not None:
                 raise ValueError(f"vote {number}: unknown participant {participant!r}")
@@ -123,6 +118,17 @@ def latest_votes(votes: Iterable[tuple], participants: Sequence[str] | None = No
             statement_ids.append(statement)
         latest[p_index[participant], s_index[statement]] = vote
     return from_cells(participant_ids, statement_ids, latest)
+
+
+def _vote(number: int, vote) -> int:
+    """The vote as -1, 0 or 1; anything else raises ValueError naming the vote's number."""
+    try:
+        value = int(vote)
+    except (TypeError, ValueError):
+        raise ValueError(f"vote {number}: {vote!r} is not -1, 0 or 1") from None
+    if value not in (AGREE, DISAGREE, PASS):
+        raise ValueError(f"vote {number}: {vote!r} is not -1, 0 or 1")
+    return value
 
 
 def from_cells(participants: Sequence[str], statements: Sequence[str], cells) -> Votes:
@@ -304,7 +310,11 @@ def kmeans(points: np.ndarray, k: int, weights: np.ndarray | None = None,
         centres, ids = moved, ids[used]
         if converged:
             break
-    return centres, _closest(points, centres), ids
+    # A centre that the last assignment leaves without members is not a cluster (and would
+    # weigh nothing in the groups' k-means).
+    labels = _closest(points, centres)
+    used = np.unique(labels)
+    return centres[used], np.searchsorted(used, labels), ids[used]
 
 
 def _means(points: np.ndarray, weights: np.ndarray, labels: np.ndarray, ids: np.ndarray
@@ -326,6 +336,7 @@ def _clean_start(points: np.ndarray, k: int, weights: np.ndarray, start: np.ndar
     one, under the id of the larger; then, while fewer than k clusters (and fewer than the distinct
     points), the point farthest from every centre starts a cluster of its own. Returns ids, centres."""
     labels = start.copy()
+    labels[weights <= 0] = -1  # a point that weighs nothing cannot hold a cluster
     ids, centres = _means(points, weights, labels, np.unique(labels[labels >= 0]))
     sizes = np.bincount(np.searchsorted(ids, labels[labels >= 0]), minlength=len(ids))
     seen: dict[tuple, tuple[int, int]] = {}
@@ -344,7 +355,7 @@ def _clean_start(points: np.ndarray, k: int, weights: np.ndarray, start: np.ndar
         ids, centres = _means(points, weights, labels, ids)
         if len(ids) >= possible:
             return ids, centres
-        nearest = np.sqrt(((points[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)).min(axis=1)
+        nearest = np.where(weights > 0, _squared_distances(points, centres).min(axis=1), -1.0)
         farthest = len(points) - 1 - int(np.argmax(nearest[::-1]))  # max-key: the last of equals
         if nearest[farthest] <= 0:
             return ids, centres
@@ -356,11 +367,15 @@ def _closest(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
     """Each point's closest centre; between equally close ones the last, as Clojure's min-key."""
     # Measured to the centres in reverse order, so that argmin's first of equals is the last
     # centre, on a contiguous array.
-    reverse = centres[::-1]
-    distances = (points[:, 0, None] - reverse[None, :, 0]) ** 2
+    return len(centres) - 1 - np.argmin(_squared_distances(points, centres[::-1]), axis=1)
+
+
+def _squared_distances(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """(points, centres) squared distances, summed axis by axis (no points x centres x axes array)."""
+    distances = (points[:, 0, None] - centres[None, :, 0]) ** 2
     for axis in range(1, points.shape[1]):
-        distances += (points[:, axis, None] - reverse[None, :, axis]) ** 2
-    return len(centres) - 1 - np.argmin(distances, axis=1)
+        distances += (points[:, axis, None] - centres[None, :, axis]) ** 2
+    return distances
 
 
 def silhouette(points: np.ndarray, labels: np.ndarray) -> float:
@@ -393,8 +408,9 @@ def _group(participants: Sequence[str], points: np.ndarray, carried: "Clustering
            ) -> tuple[np.ndarray, dict[int, float], "Clustering"]:
     """Base clusters, then groups of them (conversation.clj :base-clusters to :group-clusters),
     each k-means starting from the clusters `carried` from the previous analysis. Returns each
-    point's group (0, 1, ... in the order of the groups' ids), the silhouette of each k tried and
-    what to carry to the next analysis."""
+    point's group (0, 1, ... in the order of the groups' ids: a carried group keeps its number
+    unless one numbered before it is gone), the silhouette of each k tried and what to carry to
+    the next analysis."""
     start = np.array([carried.base_of.get(p, -1) for p in participants], dtype=np.int64)
     base_centres, base_index, base_ids = kmeans(points, min(BASE_K, len(points)),
                                                 max_iterations=BASE_ITERATIONS, start=start)
@@ -413,14 +429,14 @@ def _group(participants: Sequence[str], points: np.ndarray, carried: "Clustering
             continue
         if (group_start < 0).all():
             # New groups are numbered by their first member, so that the numbering does not depend
-            # on the centres; carried groups keep their ids, so a group keeps its number.
+            # on the centres; carried groups keep their ids, so a group keeps its rank among them.
             _, first = np.unique(labels[base_index], return_index=True)
             group_ids = np.argsort(np.argsort(first))
         clusterings[k] = group_ids[labels]
         scores[k] = silhouette(base_centres, labels)
     if not clusterings:
         return np.zeros(len(points), dtype=np.int64), scores, carried.next(base_of, {}, None)
-    best = max(sorted(scores), key=lambda k: scores[k])  # equal scores: the larger k (max-key)
+    best = max(scores, key=lambda k: (scores[k], k))  # equal scores: the larger k (max-key)
     following = carried.next(base_of, {k: dict(zip(base_ids.tolist(), g.tolist(), strict=True))
                                        for k, g in clusterings.items()}, best)
     chosen = clusterings[following.smoothed_k if following.smoothed_k in clusterings else best]
@@ -651,7 +667,7 @@ def replay(rows: Iterable[tuple], moderated_out: Iterable[str] = (), every: floa
     for number, row in enumerate(rows):
         p = participants.setdefault(row[0], len(participants))
         s = statements.setdefault(row[1], len(statements))
-        latest[p, s] = int(row[2])
+        latest[p, s] = _vote(number + 1, row[2])
         if number + 1 < len(rows) and rows[number + 1][3] // every == row[3] // every:
             continue
         votes = from_cells(list(participants), list(statements), latest)
