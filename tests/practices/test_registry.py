@@ -126,3 +126,12 @@ def test_the_rcps_are_organizations_of_their_category(reference):
     assert rcps.get(acronym="MIDWA").region == "West Africa"
     assert rcps.get(acronym="Rabat Process").region == "Africa - Europe"
     assert services.load_rcps() == 27 and rcps.count() == 27  # loading again adds nothing
+
+
+def test_a_deleted_practice_leaves_the_search(registry):
+    from idm.core.models import SearchEntry
+
+    fair = Practice.objects.get(title_en__startswith="Fair recruitment")
+    assert SearchEntry.objects.filter(kind=services.SEARCH_KIND, object_id=fair.pk).exists()
+    fair.delete()
+    assert not SearchEntry.objects.filter(kind=services.SEARCH_KIND, object_id=fair.pk).exists()

@@ -299,7 +299,7 @@ def figures_for(obj: KeyMessage | Recommendation) -> list[dict]:
     rapporteur's page and the report."""
     found = []
     field = "key_message" if isinstance(obj, KeyMessage) else "recommendation"
-    for item in Item.objects.filter(**{field: obj}).select_related("consultation"):
+    for item in Item.objects.filter(**{field: obj}).select_related("consultation__workshop"):
         analysis = latest_analysis(item.consultation)
         figures = (analysis.report.get("statements", {}).get(str(item.pk)) if analysis else None)
         if not figures:

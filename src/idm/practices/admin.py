@@ -38,12 +38,3 @@ class PracticeAdmin(AuditedAdmin):
         super().save_related(request, form, formsets, change)
         # Implementers' names are searched too: index once the relations are saved.
         services.reindex(form.instance)
-
-    def delete_model(self, request, obj):
-        services.remove_from_search(obj)
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            services.remove_from_search(obj)
-        super().delete_queryset(request, queryset)

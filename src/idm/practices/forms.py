@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from idm.core.models import Country, GcmObjective, GuidingPrinciple, StakeholderCategory
+from idm.practices import services
 from idm.practices.models import Practice
 
 
@@ -18,7 +19,7 @@ class RegistryForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), required=False)
     category = forms.ChoiceField(label=_("Implemented by"), required=False)
 
-    FACETS = ("objective", "principle", "region", "country", "type", "level", "category")
+    FACETS = tuple(services.FACETS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,7 +42,8 @@ class RegistryForm(forms.Form):
                 if self.cleaned_data.get(facet) not in (None, "")}
 
     def facet_options(self, counts: dict) -> list[dict]:
-        """Each facet with its values that some of the found practices have, and how many."""
+        """Each facet with its values that some of the found practices have, and how many (for
+        a valid form)."""
         shown = []
         for facet in self.FACETS:
             field = self.fields[facet]
@@ -50,5 +52,5 @@ class RegistryForm(forms.Form):
                       for value, label in field.choices if value != ""
                       for key in [int(value) if facet == "objective" else value] if key in found]
             shown.append({"name": facet, "label": field.label, "values": values,
-                          "chosen": self.cleaned_data.get(facet) if self.is_valid() else None})
+                          "chosen": self.cleaned_data.get(facet)})
         return shown

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from idm.core import search
 from idm.core import services as core_services
+from idm.core.languages import LANGUAGES
 from idm.practices.models import Practice
 
 SEARCH_KIND = "practice"
@@ -18,10 +19,8 @@ RCPS = Path(__file__).parent / "data" / "rcps.csv"
 
 def searchable_text(practice: Practice) -> str:
     """Title and summary in every language, and who implements it."""
-    from django.conf import settings
-
     texts = [getattr(practice, f"{field}_{code}") or ""
-             for field in ("title", "summary") for code, _name in settings.LANGUAGES]
+             for field in ("title", "summary") for code in LANGUAGES]
     texts += [str(o) for o in practice.implementers.all()]
     texts += [str(o) for o in practice.partners.all()]
     return "\n".join(t for t in texts if t)
@@ -51,7 +50,7 @@ def with_related(queryset: QuerySet) -> QuerySet:
                                      "gcm_objectives", "progress_reports")
 
 
-# Facets: what the registry filters on, each a field path and how a value is shown.
+# Facets: what the registry filters on, each with its field path.
 FACETS = {
     "objective": "gcm_objectives__number",
     "principle": "principles__code",
@@ -66,8 +65,7 @@ FACETS = {
 def filtered(queryset: QuerySet, chosen: dict) -> QuerySet:
     """The practices that have every chosen facet value ({facet: value})."""
     for facet, value in chosen.items():
-        if value not in (None, ""):
-            queryset = queryset.filter(**{FACETS[facet]: value})
+        queryset = queryset.filter(**{FACETS[facet]: value})
     return queryset.distinct()
 
 
@@ -126,7 +124,3 @@ def load_rcps(apps=global_apps) -> int:
                 setattr(found, key, value)
             found.save()
     return len(rows)
-
-
-def remove_from_search(practice: Practice) -> None:
-    search.remove(SEARCH_KIND, practice.pk)
