@@ -42,29 +42,38 @@ def suggest(statement_ids) -> int:
         "id", "text", "complete", "suggested_tags") if needs_suggestion(s)]
     if not statements:
         return 0
-    made = suggester().suggest([s.text for s in statements])
     kept = 0
-    for statement, suggestion in zip(statements, made, strict=True):
-        value = {
-            "words": text_key(statement.text),
-            "gcm": [[t.number, t.score] for t in sorted(suggestion.gcm, key=lambda t: -t.score)
-                    if t.concerned],
-            "sdg_goals": [[t.number, t.score] for t in sorted(suggestion.sdg, key=lambda t: -t.score)
-                          if t.concerned],
-            "sdg_targets": [[t.code, t.score] for t in suggestion.sdg_targets],
-        }
+    for statement, value in zip(statements, work_out([s.text for s in statements]), strict=True):
         # Derived from the words, not an editor's change: kept without an audit entry.
         kept += Statement.objects.filter(pk=statement.pk, text=statement.text).update(
             suggested_tags=value)
     return kept
 
 
+def work_out(texts: list[str]) -> list[dict]:
+    """The suggestions for each text, as a model keeps them (`suggested_tags`): the words they
+    were made for, and the GCM objectives, SDG goals and targets with their scores."""
+    made = suggester().suggest(texts)
+    return [{
+        "words": text_key(text),
+        "gcm": [[t.number, t.score] for t in sorted(suggestion.gcm, key=lambda t: -t.score)
+                if t.concerned],
+        "sdg_goals": [[t.number, t.score] for t in sorted(suggestion.sdg, key=lambda t: -t.score)
+                      if t.concerned],
+        "sdg_targets": [[t.code, t.score] for t in suggestion.sdg_targets],
+    } for text, suggestion in zip(texts, made, strict=True)]
+
+
 def of(statement: Statement) -> dict | None:
-    """The statement's suggestions for its present words, or None: {"gcm": {number: score},
-    "sdg_goals": {goal: score}, "sdg_targets": {code: score}}, the targets among those idm's
-    reference data holds (the ones a statement can be tagged with)."""
-    stored = statement.suggested_tags or {}
-    if not statement.text.strip() or stored.get("words") != text_key(statement.text):
+    return read(statement.text, statement.suggested_tags)
+
+
+def read(text: str, stored: dict | None) -> dict | None:
+    """The suggestions kept for these words, or None (none yet, or made for other words):
+    {"gcm": {number: score}, "sdg_goals": {goal: score}, "sdg_targets": {code: score}}, the
+    targets among those idm's reference data holds (the ones a text can be tagged with)."""
+    stored = stored or {}
+    if not text.strip() or stored.get("words") != text_key(text):
         return None
     suggested = {kind: {key: score for key, score in stored.get(kind, [])}
                  for kind in ("gcm", "sdg_goals", "sdg_targets")}

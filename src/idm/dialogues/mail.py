@@ -2,20 +2,16 @@
 worker (`idm worker`) once the change that caused them is saved, and tried again later while
 the mail server fails: a registration never waits for, nor fails with, the mail server."""
 
-import logging
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from idm.core.tasks import can_wait, task
-
-logger = logging.getLogger(__name__)
+from idm.core import mail
+from idm.core.tasks import task
 
 RECEIVED = "received"
 
@@ -66,10 +62,6 @@ def notify(registration, event: str) -> None:
                                                                  number))
 
 
-def _retry_delay(attempt: int) -> timedelta:
-    return timedelta(seconds=min(settings.IDM_MAIL_RETRY_SECONDS * 2 ** (attempt - 1), 3600))
-
-
 @task(queue_name="mail")
 def send_registration_mail(registration_pk: int, event: str, status: str, number: int,
                            attempt: int = 1) -> str:
@@ -82,21 +74,17 @@ def send_registration_mail(registration_pk: int, event: str, status: str, number
     if registration is None or registration.mails_queued != number:
         return "superseded"
     rows = Registration.objects.filter(pk=registration_pk, mails_queued=number)
-    try:
-        _send(registration, event, status)
-    except Exception as error:  # refused, timed out, rejected: each is worth another try
-        again = attempt < settings.IDM_MAIL_ATTEMPTS and can_wait()
-        reason = f"{type(error).__name__}: {error}"[:300]
+
+    def failed(reason: str, again: bool) -> None:
         rows.update(mail_status=(Registration.MailStatus.PENDING if again
                                  else Registration.MailStatus.FAILED), mail_error=reason)
-        if not again:
-            logger.error("E-mail about registration %s not sent after %s tries: %s",
-                         registration_pk, attempt, reason)
-            raise
-        send_registration_mail.using(run_after=timezone.now() + _retry_delay(attempt)).enqueue(
-            registration_pk, event, status, number, attempt + 1)
-        logger.warning("E-mail about registration %s not sent (try %s), tried again later: %s",
-                       registration_pk, attempt, reason)
+
+    sent = mail.send_or_retry(
+        lambda: _send(registration, event, status), attempt=attempt, on_failure=failed,
+        what=f"registration {registration_pk}",
+        retry=lambda when: send_registration_mail.using(run_after=when).enqueue(
+            registration_pk, event, status, number, attempt + 1))
+    if not sent:
         return "retrying"
     rows.update(mail_status=Registration.MailStatus.SENT, mail_error="")
     return "sent"

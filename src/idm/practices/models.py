@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from idm.core.languages import LANGUAGE_CHOICES
 from idm.core.models import Country, GcmObjective, GuidingPrinciple, SdgTarget
 from idm.deliberation.models import KeyMessage, Statement
 from idm.dialogues.models import Organization, Session
@@ -72,10 +73,19 @@ class Practice(models.Model):
                                  help_text=_("Partnerships: the money, staff or know-how committed."))
     status = models.CharField(_("review status"), max_length=20, choices=Status.choices,
                               default=Status.SUBMITTED)
-    review_message = models.TextField(_("message to the submitter"), blank=True)
+    review_message = models.TextField(_("message to the submitter"), blank=True, max_length=3000)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"),
                                      null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="practices_submitted")
+    language = models.CharField(_("language of the submission"), max_length=2,
+                                choices=LANGUAGE_CHOICES, default="en",
+                                help_text=_("The submitter's language: their e-mails are in it."))
+    proposed_organizations = models.TextField(
+        _("organizations not in the list"), blank=True, max_length=1000,
+        help_text=_("Named by the submitter; the secretariat adds them as organizations."))
+    # The GCM objectives and SDG targets the title and summary most likely concern, worked out
+    # by a worker for the secretariat's review (deliberation/tag_suggestions.py).
+    suggested_tags = models.JSONField(_("suggested tags"), default=dict, blank=True, editable=False)
     illustrative = models.BooleanField(_("illustrative"), default=False,
                                        help_text=_("Made up for a demonstration."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

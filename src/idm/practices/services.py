@@ -1,17 +1,21 @@
 """What changes practices, and what the registry reads: saving a practice (audited, indexed for
-search), the public's practices, the facets of a search and the RCPs as organizations."""
+search, its tags suggested), a registered user's submission and the secretariat's review, the
+public's practices, the facets of a search and the RCPs as organizations."""
 
 import csv
 from pathlib import Path
 
 from django.apps import apps as global_apps
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
 from idm.core import search
 from idm.core import services as core_services
 from idm.core.languages import LANGUAGES
-from idm.practices.models import Practice
+from idm.deliberation import tag_suggestions
+from idm.practices import mail
+from idm.practices.models import Link, Practice
 
 SEARCH_KIND = "practice"
 RCPS = Path(__file__).parent / "data" / "rcps.csv"
@@ -30,6 +34,14 @@ def reindex(practice: Practice) -> None:
     search.index(SEARCH_KIND, practice.pk, searchable_text(practice))
 
 
+def after_change(practice: Practice) -> None:
+    """What follows any change of a practice once its relations are saved: the search reads its
+    new words, and new words get their tags suggested."""
+    reindex(practice)
+    if suggested_tags(practice) is None:
+        ask_tags([practice.pk])
+
+
 def save(practice: Practice, actor, *, relations: dict | None = None) -> Practice:
     """Saves the practice and its many-to-many `relations` ({field: objects}) in one
     transaction, audited and indexed."""
@@ -37,8 +49,89 @@ def save(practice: Practice, actor, *, relations: dict | None = None) -> Practic
         core_services.save(practice, actor)
         for field, objects in (relations or {}).items():
             getattr(practice, field).set(objects)
-        reindex(practice)
+        after_change(practice)
     return practice
+
+
+# So many of a user's practices may wait for review at once: a form cannot flood the secretariat.
+WAITING_LIMIT = 20
+
+
+WAITING = (Practice.Status.SUBMITTED, Practice.Status.UNDER_REVIEW)  # for the secretariat
+
+
+def waiting_review(user) -> int:
+    return Practice.objects.filter(submitted_by=user, status__in=WAITING).count()
+
+
+def submit(practice: Practice, user, *, relations: dict,
+           links: list[tuple[str, str]] = ()) -> Practice:
+    """A registered user's practice, with its links, waiting for the secretariat's review; the
+    submitter hears that it was received."""
+    practice.status = Practice.Status.SUBMITTED
+    practice.submitted_by = user
+    with transaction.atomic():
+        save(practice, user, relations=relations)
+        Link.objects.bulk_create(Link(practice=practice, title=title, url=url)
+                                 for title, url in links)
+        mail.notify_submitter(practice)
+    return practice
+
+
+def review(practice: Practice, actor, *, status: str, message: str,
+           relations: dict | None = None) -> Practice:
+    """The secretariat's decision on a practice (its status, a message to the submitter, the
+    tags it settles on); the submitter is written to when the status or the message changes."""
+    changed = (status, message) != (practice.status, practice.review_message)
+    practice.status, practice.review_message = status, message
+    with transaction.atomic():
+        save(practice, actor, relations=relations)
+        if changed:
+            mail.notify_submitter(practice)
+    return practice
+
+
+def submitted_by(user) -> QuerySet:
+    return Practice.objects.filter(submitted_by=user).order_by("-created_at", "-pk")
+
+
+# Tag suggestions: the GCM objectives and SDG targets that the title and summary most likely
+# concern, for the secretariat's review, worked out by a worker as a statement's are.
+
+def tag_words(practice: Practice) -> str:
+    """The words the suggestions are made for: title and summary in the submitter's language."""
+    return "\n\n".join(getattr(practice, f"{field}_{practice.language}") or getattr(practice, field)
+                        or "" for field in ("title", "summary")).strip()
+
+
+def suggested_tags(practice: Practice) -> dict | None:
+    """As tag_suggestions.read: None while no suggestion was made for the present words."""
+    return tag_suggestions.read(tag_words(practice), practice.suggested_tags)
+
+
+def ask_tags(practice_ids) -> None:
+    from idm.practices.tasks import suggest_tags as task
+
+    ids = sorted(set(practice_ids))
+    if ids and settings.IDM_TAG_SUGGESTIONS:
+        transaction.on_commit(lambda: task.enqueue(ids))
+
+
+def suggest_tags(practice_ids) -> int:
+    """Works out and keeps the suggestions of the practices whose words have none; returns how
+    many. A practice whose words changed meanwhile keeps none: its change asked for its own."""
+    practices = [p for p in Practice.objects.filter(pk__in=practice_ids)
+                 if suggested_tags(p) is None and tag_words(p)]
+    if not practices:
+        return 0
+    words = [tag_words(p) for p in practices]
+    kept = 0
+    for practice, value in zip(practices, tag_suggestions.work_out(words), strict=True):
+        # Derived from the words, not an editor's change: kept without an audit entry.
+        fresh = Practice.objects.filter(pk=practice.pk).first()
+        if fresh is not None and tag_words(fresh) == tag_words(practice):
+            kept += Practice.objects.filter(pk=practice.pk).update(suggested_tags=value)
+    return kept
 
 
 def published() -> QuerySet:
