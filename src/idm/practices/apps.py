@@ -1,7 +1,7 @@
 """The practices app."""
 
 from django.apps import AppConfig
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,9 +13,17 @@ class PracticesConfig(AppConfig):
     def ready(self):
         from idm.practices.models import Practice
 
-        # However a practice goes (the admin, a script), its search entry goes with it, as a
-        # statement's does.
+        # However a practice changes or goes (the admin, a translation file, a script), its
+        # search entry follows, as a statement's does.
+        post_save.connect(_index_practice, sender=Practice, dispatch_uid="idm-index-practice")
         post_delete.connect(_unindex_practice, sender=Practice, dispatch_uid="idm-unindex-practice")
+
+
+def _index_practice(sender, instance, raw=False, **kwargs):
+    from idm.practices.services import reindex
+
+    if not raw:  # a fixture being loaded: its relations are not there yet
+        reindex(instance)
 
 
 def _unindex_practice(sender, instance, **kwargs):

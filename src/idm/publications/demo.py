@@ -57,7 +57,8 @@ def create_publication(dialogue: Dialogue) -> Publication:
         **{f"publisher_address_{code}": address for code, address in ADDRESS.items()},
         year=dialogue.year, rights_en=f"© {dialogue.year} International Organization for "
                                       "Migration (IOM)",
-        original_language="en", demonstration=True, consultation_figures=True), ACTOR)
+        original_language="en", demonstration=True, consultation_figures=True, practices=True),
+        ACTOR)
     publication.themes.set([Theme.objects.get_or_create(name=name)[0] for name in
                             ("partnerships", "capacity development", "global governance")])
     # Real identifiers, from publications.iom.int (shared/reference/FACTS.md section 1.2).

@@ -13,7 +13,7 @@ A regular build holds the final key messages and recommendations only; a review 
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -24,7 +24,7 @@ from idm.deliberation import privacy
 from idm.deliberation.models import KeyMessage, Recommendation, Statement, text_key
 from idm.dialogues import statistics
 from idm.dialogues.agenda import printed_agenda, sessions_by_workshop
-from idm.dialogues.models import Workshop
+from idm.dialogues.models import Session, Workshop
 from idm.publications import texts
 from idm.publications.models import Edition, Publication
 from idm.synthesis.abbreviations import collect
@@ -173,6 +173,36 @@ def _consultation_lines(obj: KeyMessage | Recommendation) -> list[str]:
     return lines
 
 
+def _practices(publication: Publication, review: bool) -> list[dict]:
+    """The appendix's practices, numbered, as the report prints them."""
+    found = texts.printed_practices(publication, review).prefetch_related(
+        "implementers", "partners", "countries", "key_messages",
+        Prefetch("sessions", Session.objects.filter(workshop__dialogue=publication.dialogue)
+                 .select_related("workshop").order_by("start", "order", "pk")))
+    printed = []
+    for number, practice in enumerate(found, 1):
+        where = (_("Global") if practice.worldwide
+                 else ", ".join(sorted(c.name for c in practice.countries.all())))
+        facts = [practice.get_type_display(), practice.get_level_display()] + ([where] if where else [])
+        printed.append({
+            "number": number, "pk": practice.pk, "title": practice.title,
+            "summary": texts.one_line(practice.summary), "facts": " · ".join(facts),
+            "implemented_by": "; ".join(str(o) for o in practice.implementers.all()),
+            "partners": "; ".join(str(o) for o in practice.partners.all()),
+            "presented_in": "; ".join(f"{s.workshop.city}, {s.title}" for s in practice.sessions.all()),
+            "illustrative": practice.illustrative,
+            "key_messages": [k.pk for k in practice.key_messages.all()],
+        })
+    return printed
+
+
+def _citation(key_message: KeyMessage, practices: list[dict], fixed: dict) -> list[dict]:
+    """The line under a key message that names the practices it cites, by their number in the
+    appendix."""
+    cited = [f"{p['number']}. {p['title']}" for p in practices if key_message.pk in p["key_messages"]]
+    return [{"type": "citation", "text": f"{fixed['practices_cited']} {'; '.join(cited)}."}] if cited else []
+
+
 def _agenda(workshop: Workshop, sessions) -> dict:
     """The agenda the agenda PDF prints too, marks of a demonstration included."""
     return {"type": "agenda", **printed_agenda(workshop, sessions)}
@@ -182,7 +212,8 @@ def _agenda(workshop: Workshop, sessions) -> dict:
 LABELS = ("contents", "abbreviations", "report", "introduction", "conclusions",
           "recommendations", "appendices", "key_message", "participants_said", "page", "isbn",
           "isbn_pdf", "issn", "reference_number", "also_available", "publisher", "demonstration",
-          "draft", "review_draft", "review_note")
+          "draft", "review_draft", "review_note", "implemented_by", "partners", "presented_in",
+          "illustrative_practice")
 
 
 def assemble(publication: Publication, language: str, *, review: bool = False,
@@ -227,11 +258,13 @@ def _assemble(publication: Publication, language: str, review: bool,
         .order_by("number"))
     # Who may be named as a category among the Chatham House speakers: counted once for all.
     groups = privacy.speaker_groups(e.statement for k in key_messages for e in k.evidence.all())
+    practices = _practices(publication, review)
     for key_message in key_messages:
         blocks = numbering.paragraphs(key_message.body)
         if publication.consultation_figures:
             blocks.extend({"type": "consultation", "text": line}
                           for line in _consultation_lines(key_message))
+        blocks.extend(_citation(key_message, practices, fixed))
         quotes = _evidence_blocks(key_message.evidence.all(), groups, language, fixed)
         if quotes:
             blocks.append({"type": "heading", "text": fixed["participants_said"]})
@@ -270,6 +303,10 @@ def _assemble(publication: Publication, language: str, review: bool,
         sections.append({"part": "appendices", "id": f"agenda-{workshop.slug}", "number": None,
                          "title": fixed["final_agenda"] % {"city": workshop.city},
                          "blocks": [_agenda(workshop, sessions[workshop.pk])]})
+    if practices:
+        sections.append({"part": "appendices", "id": "practices", "number": None,
+                         "title": fixed["practices"],
+                         "blocks": [{"type": "practices", "items": practices}]})
 
     abbreviations = _abbreviations(publication, language, sections)
     # "Also available in": the other languages that exist: built, not only as a review draft,
@@ -312,6 +349,8 @@ def _texts(sections: list[dict]):
         for block in section["blocks"]:
             if block["type"] in ("paragraph", "quote", "heading"):
                 yield block["text"]
+            elif block["type"] == "practices":
+                yield from (t for p in block["items"] for t in (p["title"], p["summary"]))
             elif block["type"] == "recommendations":
                 yield from (item["text"] for g in block["groups"] for item in g["items"])
             elif block["type"] == "agenda":

@@ -43,6 +43,11 @@ class Publication(models.Model):
         help_text=_("Under each key message and recommendation put to a consultation of "
                     "participants: its votes and group-informed consensus, from the consultation's "
                     "latest analysis."))
+    practices = models.BooleanField(
+        _("print practices"), default=False,
+        help_text=_("Lists in an appendix the published practices presented at the dialogue or "
+                    "cited by its key messages, and names under each key message those it "
+                    "cites."))
 
     class Meta:
         ordering = ["-year", "slug"]

@@ -11,6 +11,7 @@ translation status page read this one list, so they always agree on what a langu
 import re
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -53,6 +54,12 @@ FIXED_TEXTS = {
     "number_label": gettext_lazy("No. %(number)s"),
     "final_agenda": gettext_lazy("Final agenda, %(city)s"),
     "participants_figure": gettext_lazy("Participants and speakers by stakeholder category"),
+    "practices": gettext_lazy("Practices presented at the dialogue"),
+    "practices_cited": gettext_lazy("Practices cited (see the appendix):"),
+    "implemented_by": gettext_lazy("Implemented by"),
+    "partners": gettext_lazy("Partners"),
+    "presented_in": gettext_lazy("Presented in"),
+    "illustrative_practice": gettext_lazy("Illustrative: made up for the demonstration."),
     # Translators: who said a quoted statement, then where: "Italy (General debate of …)".
     "attribution": gettext_lazy("%(speaker)s (%(source)s)"),
     "demonstration_note": gettext_lazy(
@@ -155,6 +162,22 @@ def printed_recommendations(publication: Publication, review: bool):
     return recommendations if review else recommendations.filter(status=KeyMessage.Status.FINAL)
 
 
+def printed_practices(publication: Publication, review: bool):
+    """The published practices the report lists in its appendix (publication.practices): those
+    presented in the dialogue's sessions or statements, and those its printed key messages cite;
+    numbered in this order in every edition."""
+    from idm.practices.models import Practice
+
+    if not publication.practices:
+        return Practice.objects.none()
+    dialogue = publication.dialogue
+    presented = (Q(sessions__workshop__dialogue=dialogue)
+                 | Q(statements__session__workshop__dialogue=dialogue)
+                 | Q(key_messages__in=printed_key_messages(publication, review)))
+    ids = Practice.objects.filter(presented, status=Practice.Status.PUBLISHED).values("pk")
+    return Practice.objects.filter(pk__in=ids).order_by("title_en", "pk")
+
+
 def quoted(evidence) -> str:
     return evidence.quote or evidence.statement.text
 
@@ -165,6 +188,7 @@ def fields(publication: Publication, language: str, *, review: bool = False) -> 
     holds blocks: a draft key message needs its translation in a review draft only."""
     dialogue = publication.dialogue
     found: list[Field] = []
+    organizations = {}
 
     def add(obj, what: str, *names: str, blocks: bool = True, edit_url: str = "") -> None:
         found.extend(_model_field(obj, name, what, language, blocks=blocks, edit_url=edit_url)
@@ -184,9 +208,14 @@ def fields(publication: Publication, language: str, *, review: bool = False) -> 
             "addressee": recommendation.get_addressee_display(),
             "start": recommendation.text_en[:40]}, "text")
     found.extend(_quotes(key_messages, language))
+    for practice in printed_practices(publication, review).prefetch_related(
+            "implementers", "partners"):
+        add(practice, _("Practice “%(title)s”") % {"title": practice.title_en or practice.title},
+            "title", "summary")
+        organizations.update((o.pk, o) for o in practice.implementers.all())
+        organizations.update((o.pk, o) for o in practice.partners.all())
     workshops = list(dialogue.workshops.order_by("first_day"))
     sessions = sessions_by_workshop(workshops)
-    organizations = {}
     for workshop in workshops:
         add(workshop, _("Workshop %(slug)s") % {"slug": workshop.slug}, "title", "city", "venue")
         for session in sessions[workshop.pk]:
