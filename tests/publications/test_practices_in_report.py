@@ -13,6 +13,7 @@ from idm.practices import services as practices
 from idm.practices.demo import load_demo_practices
 from idm.practices.models import Practice
 from idm.publications import build as builder
+from idm.publications import texts
 from idm.publications.document import assemble, check
 from idm.publications.render import FORMATS
 from tests.publications.test_files import texts_of
@@ -84,6 +85,13 @@ def test_a_practice_goes_through_the_translators_exchange(publication, tmp_path)
                          relations={"implementers": [implementer],
                                     "sessions": Session.objects.filter(
                                         workshop__dialogue=publication.dialogue)[:1]})
+    publication.practices = False  # not printed: its translation is asked for, not required
+    publication.save()
+    assert not any("Harbour" in str(m) for m in check(publication, "fr"))
+    assert any(f.key == f"practices.practice/{new.pk}/title" and f.missing and not f.blocks
+               for f in texts.fields(publication, "fr"))
+    publication.practices = True
+    publication.save()
     missing = {str(m) for m in check(publication, "fr")}
     assert "Practice “Harbour welcome desks”: title is missing in Français" in missing
     assert "Practice “Harbour welcome desks”: summary is missing in Français" in missing

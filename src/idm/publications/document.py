@@ -175,7 +175,9 @@ def _consultation_lines(obj: KeyMessage | Recommendation) -> list[str]:
 
 def _practices(publication: Publication, review: bool) -> list[dict]:
     """The appendix's practices, numbered, as the report prints them."""
-    found = texts.printed_practices(publication, review).prefetch_related(
+    if not publication.practices:
+        return []
+    found = texts.dialogue_practices(publication, review).prefetch_related(
         "implementers", "partners", "countries", "key_messages",
         Prefetch("sessions", Session.objects.filter(workshop__dialogue=publication.dialogue)
                  .select_related("workshop").order_by("start", "order", "pk")))

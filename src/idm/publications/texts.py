@@ -162,14 +162,12 @@ def printed_recommendations(publication: Publication, review: bool):
     return recommendations if review else recommendations.filter(status=KeyMessage.Status.FINAL)
 
 
-def printed_practices(publication: Publication, review: bool):
-    """The published practices the report lists in its appendix (publication.practices): those
-    presented in the dialogue's sessions or statements, and those its printed key messages cite;
-    numbered in this order in every edition."""
+def dialogue_practices(publication: Publication, review: bool):
+    """The published practices of the dialogue: those presented in its sessions or statements,
+    and those its printed key messages cite; the report lists them in its appendix when it prints
+    practices, numbered in this order in every edition."""
     from idm.practices.models import Practice
 
-    if not publication.practices:
-        return Practice.objects.none()
     dialogue = publication.dialogue
     presented = (Q(sessions__workshop__dialogue=dialogue)
                  | Q(statements__session__workshop__dialogue=dialogue)
@@ -208,10 +206,11 @@ def fields(publication: Publication, language: str, *, review: bool = False) -> 
             "addressee": recommendation.get_addressee_display(),
             "start": recommendation.text_en[:40]}, "text")
     found.extend(_quotes(key_messages, language))
-    for practice in printed_practices(publication, review).prefetch_related(
+    # The dialogue's practices go to its translators whether or not the report prints them.
+    for practice in dialogue_practices(publication, review).prefetch_related(
             "implementers", "partners"):
         add(practice, _("Practice “%(title)s”") % {"title": practice.title_en or practice.title},
-            "title", "summary")
+            "title", "summary", blocks=publication.practices)
         organizations.update((o.pk, o) for o in practice.implementers.all())
         organizations.update((o.pk, o) for o in practice.partners.all())
     workshops = list(dialogue.workshops.order_by("first_day"))
