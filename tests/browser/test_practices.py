@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from idm.practices.models import Practice
 from tests.browser.conftest import serious_violations
 
 pytestmark = pytest.mark.browser
@@ -109,3 +110,22 @@ def test_the_registry_pages_pass_axe(page, registry, language):
     page.locator(".practice-card h3 a").first.click()
     page.wait_for_selector(".facts")
     assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_the_submission_and_review_pages_pass_axe(browser, live_server, registry, language):
+    submitter = signed_in(browser, live_server, f"amina-{language}", None)
+    submitter.goto(f"/{language}/practices/submit/")
+    assert serious_violations(submitter) == []
+    submitter.locator("#practice-submission button[type=submit]").click()  # empty: errors shown
+    submitter.wait_for_selector(".errors")
+    assert serious_violations(submitter) == []
+    submitter.goto(f"/{language}/practices/mine/")
+    assert serious_violations(submitter) == []
+    secretariat = signed_in(browser, live_server, f"sec-{language}", "secretariat")
+    practice = Practice.objects.order_by("pk").first()
+    for path in ("/practices/review/", f"/practices/{practice.pk}/review/"):
+        secretariat.goto(f"/{language}{path}")
+        assert serious_violations(secretariat) == []
+    for other in (submitter, secretariat):
+        other.context.close()
