@@ -132,8 +132,8 @@ class SubmissionForm(forms.Form):
                                 widget=forms.Textarea(attrs={"rows": 2}),
                                 help_text=_("Partnerships: the money, staff or know-how committed."))
     sessions = ChoicesOfIds(label=_("Presented in sessions"), required=False,
-                            queryset=Session.objects.select_related("workshop").order_by(
-                                "-start", "order", "pk"),
+                            queryset=Session.objects.exclude(kind=Session.Kind.BREAK)
+                            .select_related("workshop").order_by("-start", "order", "pk"),
                             widget=forms.SelectMultiple(attrs={"size": 8}))
     links = LinksField(label=_("Links and documents"), required=False, max_length=5000,
                        help_text=_("One a line: an address, or a title, “|” and an address."))
