@@ -169,3 +169,35 @@ def test_the_review_shows_the_tags_suggested_from_the_words(
     assert services.suggested_tags(Practice.objects.get(pk=practice.pk)) is None
     page = client.get(reverse("practices:review", args=[practice.pk])).content.decode()
     assert "Suggested tags appear here once idm's worker has read the practice." in page
+
+
+def test_a_change_of_status_in_the_admin_writes_to_the_submitter(
+        client, demo, submitter, secretariat, pages_queue_on_commit):
+    client.force_login(submitter)
+    client.post(reverse("practices:submit"), form())
+    practice = Practice.objects.get(title_en=REMITTANCES[0])
+    mail.outbox.clear()
+    client.force_login(secretariat)
+    url = reverse("admin:practices_practice_change", args=[practice.pk])
+    fields = {"title_en": practice.title_en, "title_fr": "", "title_es": "",
+              "summary_en": practice.summary_en, "summary_fr": "", "summary_es": "",
+              "type": practice.type, "level": practice.level, "status": "under_review",
+              "review_message": "We are checking the fees with the corridor's banks.",
+              "implementers": [o.pk for o in practice.implementers.all()],
+              "gcm_objectives": [o.pk for o in practice.gcm_objectives.all()],
+              "sessions": [s.pk for s in practice.sessions.all()], "resources": ""}
+    for prefix, rows in (("links", practice.links.all()), ("deliverables", []),
+                         ("progress_reports", [])):
+        fields.update({f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": len(rows),
+                       f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000})
+        for n, link in enumerate(rows):
+            fields.update({f"{prefix}-{n}-id": link.pk, f"{prefix}-{n}-practice": practice.pk,
+                           f"{prefix}-{n}-title": link.title, f"{prefix}-{n}-url": link.url})
+    response = client.post(url, fields)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    [letter] = mail.outbox
+    assert letter.subject.startswith("Practice under review")
+    assert "We are checking the fees with the corridor's banks." in letter.body
+    # Saving without changing the decision writes to no one.
+    client.post(url, fields)
+    assert len(mail.outbox) == 1

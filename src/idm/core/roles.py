@@ -14,10 +14,11 @@ ROLES = (SECRETARIAT, RAPPORTEUR, PARTICIPANT)
 ROLE_PERMISSIONS = {
     SECRETARIAT: {"core": ("view",), "dialogues": ("add", "change", "delete", "view"),
                   "deliberation": ("add", "change", "delete", "view"),
+                  "practices": ("add", "change", "delete", "view"),
                   "publications": ("add", "change", "delete", "view")},
     RAPPORTEUR: {"core": ("view",), "dialogues": ("view",),
                  "deliberation": ("add", "change", "delete", "view"),
-                 "publications": ("view",)},
+                 "practices": ("view",), "publications": ("view",)},
     PARTICIPANT: {},
 }
 
