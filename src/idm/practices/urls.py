@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from idm.practices import views
+from idm.practices import file_views, views
 
 app_name = "practices"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("practices/mine/", views.mine, name="mine"),
     path("practices/review/", views.review_queue, name="review-queue"),
     path("practices/<int:pk>/review/", views.review, name="review"),
+    path("practices/export.<str:fmt>", file_views.practices_export, name="export"),
+    path("practices/import/", file_views.practices_import, name="import"),
 ]
