@@ -110,6 +110,9 @@ def test_the_registry_pages_pass_axe(page, registry, language):
     page.locator(".practice-card h3 a").first.click()
     page.wait_for_selector(".facts")
     assert serious_violations(page) == []
+    page.goto(f"/{language}/practices/network/?objective=6")
+    page.wait_for_selector("svg")
+    assert serious_violations(page) == []
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "es"])

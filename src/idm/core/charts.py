@@ -16,6 +16,8 @@ SECOND = "#d9b44a"
 INK = "#1b1f24"
 DOCTYPE = re.compile(r"<!DOCTYPE[^>]*>\s*")
 PATH_WITHOUT_D = re.compile(r"<path(?=[\s/>])(?![^>]*\sd=)")
+# Fixed ids and text drawn as paths: the same input gives the same file, shown the same everywhere.
+STYLE = {"svg.hashsalt": "idm", "svg.fonttype": "path", "font.size": 9, "font.family": "DejaVu Sans"}
 
 
 def bar_chart_png(title: str, labels: list[str], series: list[tuple[str, list[int]]]) -> bytes:
@@ -27,15 +29,14 @@ def bar_chart_svg(title: str, labels: list[str], series: list[tuple[str, list[in
                   *, description: str = "") -> str:
     """Horizontal bars, one group per label, one bar per series; text drawn as paths so that
     every renderer (browser, Typst) shows the same picture. Deterministic for the same input."""
-    return _accessible(_draw(title, labels, series, "svg").decode(), title, description)
+    return accessible(_draw(title, labels, series, "svg").decode(), title, description)
 
 
 def opinion_map_svg(title: str, points: list[tuple[float, float, int | None]], legend: dict[int, str],
                     *, description: str = "") -> str:
     """Participants as dots on the two axes of their votes, one colour per opinion group, grey for
     those not in a group; `legend` names each group."""
-    plt.rcParams.update({"svg.hashsalt": "idm", "svg.fonttype": "path", "font.size": 9,
-                         "font.family": "DejaVu Sans"})
+    plt.rcParams.update(STYLE)
     figure, axes = plt.subplots(figsize=(5.5, 4.6), dpi=72)
     try:
         colours = [BRAND, SECOND, "#5a8f29", "#8c2d19", "#6b3fa0"]
@@ -62,10 +63,10 @@ def opinion_map_svg(title: str, points: list[tuple[float, float, int | None]], l
         figure.savefig(out, format="svg", metadata={"Date": None, "Creator": "idm"})
     finally:
         plt.close(figure)
-    return _accessible(out.getvalue().decode(), title, description)
+    return accessible(out.getvalue().decode(), title, description)
 
 
-def _accessible(svg: str, title: str, description: str) -> str:
+def accessible(svg: str, title: str, description: str) -> str:
     """What e-book checkers refuse (EPUBCheck) taken out: the DOCTYPE's external DTD, and the glyph
     of a space, a path without `d` (an empty `d` draws the same nothing and is valid); a title and a
     description added for screen readers (the page shows the same figures as a table)."""
@@ -80,8 +81,7 @@ def _accessible(svg: str, title: str, description: str) -> str:
 
 def _draw(title: str, labels: list[str], series: list[tuple[str, list[int]]], fmt: str) -> bytes:
     height = 0.9 + 0.42 * max(1, len(labels)) * max(1, len(series)) ** 0.5
-    plt.rcParams.update({"svg.hashsalt": "idm", "svg.fonttype": "path", "font.size": 9,
-                         "font.family": "DejaVu Sans"})
+    plt.rcParams.update(STYLE)
     figure, axes = plt.subplots(figsize=(7.0, height), dpi=72)
     try:
         positions = range(len(labels))
