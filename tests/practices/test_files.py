@@ -8,6 +8,7 @@ import json
 from datetime import date, datetime
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -16,7 +17,7 @@ from openpyxl import load_workbook
 
 from idm.core.models import AuditEntry
 from idm.core.spreadsheets import ImportFileError, write_csv
-from idm.practices import files
+from idm.practices import files, services
 from idm.practices.demo import load_demo_practices
 from idm.practices.models import Deliverable, Link, Practice, ProgressReport
 
@@ -299,6 +300,28 @@ def test_the_secretariat_downloads_the_registry(secretariat_client, registry):
     response = secretariat_client.get(reverse("practices:export", args=["csv"]))
     assert response["Content-Disposition"] == 'attachment; filename="practices.csv"'
     assert secretariat_client.get("/en/practices/export.pdf").status_code == 404
+    # A mistyped status exports nothing rather than everything.
+    response = secretariat_client.get(reverse("practices:export", args=["csv"]),
+                                      {"status": "publised"})
+    assert response.status_code == 400 and b"Unknown review status 'publised'" in response.content
+
+
+def test_a_file_that_publishes_a_submission_writes_to_its_submitter(
+        registry, participant, django_capture_on_commit_callbacks):
+    participant.email = "amina@example.org"
+    participant.save()
+    submitted = services.submit(Practice(title_en="Harbour desks", title="Harbour desks",
+                                         summary="Desks.", type="policy", level="local"),
+                                participant, relations={})
+    mail.outbox.clear()
+    decision = f"id,status\n{submitted.pk},published\n".encode()  # only the status changes
+    with django_capture_on_commit_callbacks(execute=True):
+        files.import_practices(decision, "practices.csv", "test")
+    assert [m.subject for m in mail.outbox] == ["Practice published: Harbour desks"]
+    assert Practice.objects.get(pk=submitted.pk).title_en == "Harbour desks"
+    with django_capture_on_commit_callbacks(execute=True):  # the same file again: no news
+        files.import_practices(decision, "practices.csv", "test")
+    assert len(mail.outbox) == 1
 
 
 def test_the_file_pages_are_closed_to_others(participant, registry):

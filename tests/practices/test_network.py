@@ -128,6 +128,15 @@ def test_the_graphml_download_reads_back(client, actors):
     assert everything.edges[alliance, ministry]["weight"] == 2
 
 
+def test_a_control_character_in_a_name_does_not_break_the_graphml(client, actors):
+    # Typed into the admin before idm refused them: XML has no place for it, so it is left out.
+    Organization.objects.filter(pk=actors["city"].pk).update(name="Coastal\x0bCity")
+    response = client.get("/en/practices/network.graphml")
+    assert response.status_code == 200
+    graph = nx.read_graphml(io.BytesIO(response.content))
+    assert graph.nodes[str(actors["city"].pk)]["name"] == "CoastalCity"
+
+
 def test_the_json_download_has_the_nodes_and_links(client, actors):
     response = client.get("/en/practices/network.json")
     assert response.status_code == 200 and response["Content-Type"] == "application/json"

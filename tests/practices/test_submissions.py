@@ -9,6 +9,7 @@ from django.urls import reverse
 from idm.core.models import GcmObjective
 from idm.dialogues.models import Organization, Session
 from idm.practices import services
+from idm.practices.mail import send_review_mail
 from idm.practices.models import Practice
 
 pytestmark = pytest.mark.integration
@@ -201,3 +202,27 @@ def test_a_change_of_status_in_the_admin_writes_to_the_submitter(
     # Saving without changing the decision writes to no one.
     client.post(url, fields)
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("values, field", [
+    ({"title": "Fees\x0bdown"}, "title"),
+    ({"summary": "Line\x00break"}, "summary"),
+    ({"links": "https://example.org/a\x00b"}, "links"),
+])
+def test_a_control_character_is_refused_where_it_comes_in(client, demo, submitter, values, field):
+    client.force_login(submitter)
+    response = client.post(reverse("practices:submit"), form(**values))
+    assert response.status_code == 400
+    assert "control character" in " ".join(response.context["form"].errors[field])
+    assert not Practice.objects.filter(submitted_by=submitter).exists()
+
+
+def test_a_superseded_review_mail_is_not_sent(demo, submitter):
+    practice = services.submit(Practice(title_en="A", title="A", summary="B", type="policy",
+                                        level="local"), submitter, relations={})
+    mail.outbox.clear()
+    services.review(practice, None, status="published", message="")
+    # The "received" e-mail, still waiting when the secretariat published it, is not sent late.
+    assert send_review_mail.call(practice.pk, "submitted", "") == "superseded"
+    assert send_review_mail.call(practice.pk, "published", "") == "sent"
+    assert [m.subject for m in mail.outbox] == ["Practice published: A"]

@@ -117,3 +117,18 @@ def test_a_practice_goes_through_the_translators_exchange(publication, tmp_path)
     assert list(practices.matching(Practice.objects.all(), "portuaires")) == [new]
     french = appendix(assemble(publication, "fr", strict=False))
     assert "Guichets d’accueil portuaires" in [p["title"] for p in french]
+
+
+def test_a_practice_without_english_is_named_before_any_edition_is_built(publication):
+    load_demo_practices(publication.dialogue)
+    french = practices.save(Practice(title_fr="Guichets d’accueil portuaires", summary_fr="Des guichets.",
+                                     language="fr", type="policy", level="local",
+                                     status=Practice.Status.PUBLISHED), None,
+                            relations={"sessions": Session.objects.filter(
+                                workshop__dialogue=publication.dialogue)[:1]})
+    expected = "Practice “Guichets d’accueil portuaires”: title is missing in English"
+    for language in ("en", "fr", "es"):
+        # English is the source the translators start from: every edition waits for it.
+        assert expected in {str(m) for m in check(publication, language)}, language
+    titles = [p["title"] for p in appendix(assemble(publication, "en", strict=False))]
+    assert titles == sorted(titles) and french.title_fr in titles  # sorted by the words it has

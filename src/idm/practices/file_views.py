@@ -3,13 +3,13 @@ back, all or nothing."""
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from idm.core import roles
-from idm.core.spreadsheets import ImportFileError, read_upload
+from idm.core.spreadsheets import ImportFileError, read_upload, shown
 from idm.practices import files
 from idm.practices.models import Practice
 
@@ -20,8 +20,15 @@ def practices_export(request, fmt: str):
     if fmt not in files.FORMATS:
         raise Http404
     practices = Practice.objects.all()
-    if request.GET.get("status") in Practice.Status.values:
-        practices = practices.filter(status=request.GET["status"])
+    status = request.GET.get("status", "")
+    if status and status not in Practice.Status.values:
+        # A mistyped status exports nothing rather than everything, submissions included.
+        return HttpResponseBadRequest(_("Unknown review status '%(value)s'; use one of: "
+                                        "%(choices)s.") % {"value": shown(status),
+                                                           "choices": ", ".join(Practice.Status.values)},
+                                      content_type="text/plain; charset=utf-8")
+    if status:
+        practices = practices.filter(status=status)
     response = HttpResponse(files.export_practices(practices, fmt),
                             content_type=files.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="practices.{fmt}"'

@@ -42,7 +42,7 @@ from idm.core.spreadsheets import (
     write_xlsx,
 )
 from idm.dialogues.models import Organization, Session
-from idm.practices import services
+from idm.practices import mail, services
 from idm.practices.forms import LinksField
 from idm.practices.models import Deliverable, Link, Practice, ProgressReport
 
@@ -461,6 +461,7 @@ class _Plan:
     practice: Practice
     relations: dict = field(default_factory=dict)
     children: dict = field(default_factory=dict)
+    status_before: str = ""  # an existing practice's review status before the file
 
 
 def import_practices(content: bytes, filename: str, actor) -> PracticeImportResult:
@@ -511,16 +512,22 @@ def import_practices(content: bytes, filename: str, actor) -> PracticeImportResu
             raise ImportFileError(errors, JSON_KEYS)
         for plan in plans:
             created = plan.practice.pk is None
-            services.save(plan.practice, actor, relations=plan.relations)
+            # Suggestions asked for once below, for all the practices that need one.
+            services.save(plan.practice, actor, relations=plan.relations, suggest=False)
             for name, wanted in plan.children.items():
                 _replace_children(plan.practice, name, wanted, actor)
+            if not created and plan.practice.status != plan.status_before:
+                mail.notify_submitter(plan.practice)  # the file decided: its submitter hears
             result.created += created
             result.updated += not created
+        services.ask_tags([plan.practice.pk for plan in plans
+                           if services.suggested_tags(plan.practice) is None])
     return result
 
 
 def _plan(practice: Practice | None, found: dict) -> _Plan:
     """The practice as the row has it (unsaved), with its relations and children."""
+    status_before = practice.status if practice is not None else ""
     if practice is None:
         practice = Practice(status=Practice.Status.PUBLISHED)
         # The language its e-mails would be in: the first it has a title in.
@@ -537,7 +544,8 @@ def _plan(practice: Practice | None, found: dict) -> _Plan:
         setattr(practice, name, value)
     return _Plan(practice,
                  relations={name: found[name] for name in RELATIONS if name in found},
-                 children={name: found[name] for name in CHILDREN if name in found})
+                 children={name: found[name] for name in CHILDREN if name in found},
+                 status_before=status_before)
 
 
 def _replace_children(practice: Practice, name: str, wanted: list[tuple], actor) -> None:

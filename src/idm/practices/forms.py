@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from idm.core.languages import LANGUAGE_CHOICES
 from idm.core.models import Country, GcmObjective, GuidingPrinciple, StakeholderCategory
 from idm.core.spreadsheets import shown
+from idm.core.validators import no_control_characters
 from idm.deliberation.forms import ChoicesOfIds
 from idm.dialogues.models import Organization, Session
 from idm.practices import services
@@ -77,6 +78,7 @@ class LinksField(forms.CharField):
                 continue
             title, bar, address = line.rpartition("|")
             title, address = (title.strip() if bar else ""), address.strip()
+            no_control_characters(line)
             try:
                 self.check_address(address)
             except ValidationError:
@@ -96,8 +98,10 @@ class SubmissionForm(forms.Form):
     The title and summary are in the language the submitter writes in."""
 
     language = forms.ChoiceField(label=_("Language of your text"), choices=LANGUAGE_CHOICES)
-    title = forms.CharField(label=_("Title"), max_length=300)
+    title = forms.CharField(label=_("Title"), max_length=300,
+                            validators=[no_control_characters])
     summary = forms.CharField(label=_("Summary"), max_length=3000,
+                              validators=[no_control_characters],
                               widget=forms.Textarea(attrs={"rows": 6}),
                               help_text=_("What it does, for whom, and what it has achieved."))
     type = forms.ChoiceField(label=_("Type"), choices=Practice.Type.choices)
@@ -111,6 +115,7 @@ class SubmissionForm(forms.Form):
                             widget=forms.SelectMultiple(attrs={"size": 8}))
     proposed_organizations = forms.CharField(
         label=_("Organizations not in the lists"), required=False, max_length=1000,
+        validators=[no_control_characters],
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Their names, one a line, and whether they implement or partner."))
     worldwide = forms.BooleanField(label=_("Global"), required=False,
@@ -129,6 +134,7 @@ class SubmissionForm(forms.Form):
     ends_on = forms.DateField(label=_("End"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
     resources = forms.CharField(label=_("Resources"), required=False, max_length=3000,
+                                validators=[no_control_characters],
                                 widget=forms.Textarea(attrs={"rows": 2}),
                                 help_text=_("Partnerships: the money, staff or know-how committed."))
     sessions = ChoicesOfIds(label=_("Presented in sessions"), required=False,

@@ -38,12 +38,16 @@ def notify_submitter(practice) -> None:
 
 @task(queue_name="mail")
 def send_review_mail(practice_pk: int, status: str, message: str, attempt: int = 1) -> str:
-    """Sends the review e-mail as it was when queued; tried again while the mail server fails."""
+    """Sends the review e-mail as it was when queued; tried again while the mail server fails,
+    unless the practice's decision has changed since: the newer one has its own e-mail, and an
+    older one arriving after it would mislead."""
     from idm.practices.models import Practice
 
     practice = Practice.objects.select_related("submitted_by").filter(pk=practice_pk).first()
     if practice is None or practice.submitted_by is None or not practice.submitted_by.email:
         return "no one to write to"
+    if (practice.status, practice.review_message) != (status, message):
+        return "superseded"
     sent = mail.send_or_retry(
         lambda: _send(practice, status, message), attempt=attempt, what=f"practice {practice_pk}",
         retry=lambda when: send_review_mail.using(run_after=when).enqueue(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from idm.core.languages import LANGUAGE_CHOICES
 from idm.core.models import Country, GcmObjective, GuidingPrinciple, SdgTarget
+from idm.core.validators import no_control_characters
 from idm.deliberation.models import KeyMessage, Statement
 from idm.dialogues.models import Organization, Session
 
@@ -41,8 +42,8 @@ class Practice(models.Model):
         PUBLISHED = "published", _("Published")
         REJECTED = "rejected", _("Rejected")
 
-    title = models.CharField(_("title"), max_length=300)
-    summary = models.TextField(_("summary"), max_length=3000)
+    title = models.CharField(_("title"), max_length=300, validators=[no_control_characters])
+    summary = models.TextField(_("summary"), max_length=3000, validators=[no_control_characters])
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     implementers = models.ManyToManyField(Organization, verbose_name=_("implementing organizations"),
@@ -69,11 +70,12 @@ class Practice(models.Model):
                                         blank=True, related_name="practices")
     key_messages = models.ManyToManyField(KeyMessage, verbose_name=_("cited by key messages"),
                                           blank=True, related_name="practices")
-    resources = models.TextField(_("resources"), blank=True,
+    resources = models.TextField(_("resources"), blank=True, validators=[no_control_characters],
                                  help_text=_("Partnerships: the money, staff or know-how committed."))
     status = models.CharField(_("review status"), max_length=20, choices=Status.choices,
                               default=Status.SUBMITTED)
-    review_message = models.TextField(_("message to the submitter"), blank=True, max_length=3000)
+    review_message = models.TextField(_("message to the submitter"), blank=True, max_length=3000,
+                                      validators=[no_control_characters])
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("submitted by"),
                                      null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="practices_submitted")
@@ -82,6 +84,7 @@ class Practice(models.Model):
                                 help_text=_("The submitter's language: their e-mails are in it."))
     proposed_organizations = models.TextField(
         _("organizations not in the list"), blank=True, max_length=1000,
+        validators=[no_control_characters],
         help_text=_("Named by the submitter; the secretariat adds them as organizations."))
     # The GCM objectives and SDG targets the title and summary most likely concern, worked out
     # by a worker for the secretariat's review (deliberation/tag_suggestions.py).
@@ -128,8 +131,8 @@ class Practice(models.Model):
 class Link(models.Model):
     practice = models.ForeignKey(Practice, verbose_name=_("practice"), on_delete=models.CASCADE,
                                  related_name="links")
-    title = models.CharField(_("title"), max_length=200)
-    url = models.URLField(_("address"), max_length=500)
+    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
+    url = models.URLField(_("address"), max_length=500, validators=[no_control_characters])
 
     class Meta:
         ordering = ["pk"]
@@ -144,7 +147,7 @@ class Deliverable(models.Model):
     """What a partnership commits to deliver, and by when (the SMART idea of the UN registry)."""
     practice = models.ForeignKey(Practice, verbose_name=_("practice"), on_delete=models.CASCADE,
                                  related_name="deliverables")
-    title = models.CharField(_("deliverable"), max_length=300)
+    title = models.CharField(_("deliverable"), max_length=300, validators=[no_control_characters])
     due_on = models.DateField(_("due"))
     delivered_on = models.DateField(_("delivered"), null=True, blank=True)
 
@@ -161,7 +164,7 @@ class ProgressReport(models.Model):
     practice = models.ForeignKey(Practice, verbose_name=_("practice"), on_delete=models.CASCADE,
                                  related_name="progress_reports")
     reported_on = models.DateField(_("reported on"))
-    text = models.TextField(_("progress"), max_length=5000)
+    text = models.TextField(_("progress"), max_length=5000, validators=[no_control_characters])
 
     class Meta:
         ordering = ["-reported_on", "-pk"]

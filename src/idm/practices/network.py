@@ -18,6 +18,7 @@ from matplotlib.lines import Line2D
 
 from idm.core import charts
 from idm.core.models import StakeholderCategory
+from idm.core.validators import without_control_characters
 from idm.dialogues.models import Organization
 from idm.practices import services
 
@@ -78,8 +79,15 @@ def actor_network(chosen: dict | None = None) -> nx.Graph:
 
 
 def graphml(graph: nx.Graph) -> bytes:
+    """The graph as GraphML; a control character that a name may hold (XML has no place for
+    it) is left out."""
+    clean = graph.copy()  # new attribute dicts: the caller's graph keeps its own
+    attributes = [d for _node, d in clean.nodes(data=True)] + [d for *_ends, d in clean.edges(data=True)]
+    for data in attributes:
+        data.update({key: without_control_characters(value) for key, value in data.items()
+                     if isinstance(value, str)})
     out = io.BytesIO()
-    nx.write_graphml(graph, out, encoding="utf-8")
+    nx.write_graphml(clean, out, encoding="utf-8")
     return out.getvalue()
 
 

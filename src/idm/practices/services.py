@@ -34,22 +34,24 @@ def reindex(practice: Practice) -> None:
     search.index(SEARCH_KIND, practice.pk, searchable_text(practice))
 
 
-def after_change(practice: Practice) -> None:
+def after_change(practice: Practice, *, suggest: bool = True) -> None:
     """What follows any change of a practice once its relations are saved: the search reads its
-    new words, and new words get their tags suggested."""
+    new words (and its implementers' names), and new words get their tags suggested."""
     reindex(practice)
-    if suggested_tags(practice) is None:
+    if suggest and suggested_tags(practice) is None:
         ask_tags([practice.pk])
 
 
-def save(practice: Practice, actor, *, relations: dict | None = None) -> Practice:
+def save(practice: Practice, actor, *, relations: dict | None = None,
+         suggest: bool = True) -> Practice:
     """Saves the practice and its many-to-many `relations` ({field: objects}) in one
-    transaction, audited and indexed."""
+    transaction, audited and indexed; `suggest=False` when the caller asks for the tag
+    suggestions of many at once."""
     with transaction.atomic():
         core_services.save(practice, actor)
         for field, objects in (relations or {}).items():
             getattr(practice, field).set(objects)
-        after_change(practice)
+        after_change(practice, suggest=suggest)
     return practice
 
 
@@ -100,8 +102,12 @@ def submitted_by(user) -> QuerySet:
 
 def tag_words(practice: Practice) -> str:
     """The words the suggestions are made for: title and summary in the submitter's language."""
-    return "\n\n".join(getattr(practice, f"{field}_{practice.language}") or getattr(practice, field)
-                        or "" for field in ("title", "summary")).strip()
+    # The words in the submitter's language, else the first language that has them: never the
+    # language a page happens to be in, so the worker and the pages read the same words.
+    languages = (practice.language, *LANGUAGES)
+    return "\n\n".join(next((getattr(practice, f"{field}_{code}") for code in languages
+                              if getattr(practice, f"{field}_{code}")), "")
+                        for field in ("title", "summary")).strip()
 
 
 def suggested_tags(practice: Practice) -> dict | None:

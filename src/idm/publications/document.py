@@ -54,15 +54,15 @@ def check(publication: Publication, language: str, *, review: bool = False) -> l
     """Every printed field the report would lack in `language`, named; never filled in silently.
     Only what the build holds counts: a draft key message needs its translation in a review
     draft, not in a regular build."""
-    if language == "en":
-        # English is the source: only a title may be lacking there.
-        return [Missing(f.what, f.name, language) for f in texts.fields(publication, language,
-                                                                        review=review)
+    found = texts.fields(publication, language, review=review)
+    # English is the source every translation starts from: a printed title lacking there (a
+    # practice submitted in French, say) is missing in every edition, named as English.
+    untitled = [Missing(f.what, f.name, "en") for f in found
                 if f.blocks and f.name == "title" and f.obj is not None
                 and not (getattr(f.obj, "title_en", "") or "").strip()]
-    return [Missing(f.what, f.name, language)
-            for f in texts.fields(publication, language, review=review)
-            if f.blocks and f.missing]
+    if language == "en":
+        return untitled
+    return untitled + [Missing(f.what, f.name, language) for f in found if f.blocks and f.missing]
 
 
 def notices(publication: Publication, *, review: bool = False) -> list[str]:

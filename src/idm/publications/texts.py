@@ -11,12 +11,14 @@ translation status page read this one list, so they always agree on what a langu
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from idm.core.languages import LANGUAGES
 from idm.deliberation.models import KeyMessage, text_key
 from idm.dialogues.agenda import sessions_by_workshop
 from idm.publications.models import AbbreviationEntry, Publication, ReportText
@@ -173,7 +175,11 @@ def dialogue_practices(publication: Publication, review: bool):
                  | Q(statements__session__workshop__dialogue=dialogue)
                  | Q(key_messages__in=printed_key_messages(publication, review)))
     ids = Practice.objects.filter(presented, status=Practice.Status.PUBLISHED).values("pk")
-    return Practice.objects.filter(pk__in=ids).order_by("title_en", "pk")
+    # By English title; one still without English sorts by the words it has.
+    return (Practice.objects.filter(pk__in=ids)
+            .annotate(sort_title=Coalesce(*(NullIf(f"title_{code}", Value("")) for code in LANGUAGES),
+                                    output_field=CharField()))
+            .order_by("sort_title", "pk"))
 
 
 def quoted(evidence) -> str:
