@@ -1,5 +1,6 @@
 """The registry's forms: the search (words and facets, each checked against the values that
-exist), a registered user's submission and the secretariat's review."""
+exist) and the actor network's facets, a registered user's submission and the secretariat's
+review."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,39 +16,50 @@ from idm.dialogues.models import Organization, Session
 from idm.practices import services
 from idm.practices.models import Link, Practice
 
+# Each facet's values, as (value, label) choices; a form reads only those of its own facets.
+FACET_CHOICES = {
+    "objective": lambda: [(o.number, f"{o.number}. {o.short_title}")
+                          for o in GcmObjective.objects.all()],
+    "principle": lambda: [(p.code, str(p)) for p in GuidingPrinciple.objects.all()],
+    "region": lambda: [(r, r) for r in sorted(
+        {r for r in Country.objects.values_list("region", flat=True) if r})],
+    "country": lambda: [(c.iso2, c.name) for c in Country.objects.all()],
+    "type": lambda: list(Practice.Type.choices),
+    "level": lambda: list(Practice.Level.choices),
+    "category": lambda: [(c.code, c.name) for c in StakeholderCategory.objects.all()],
+}
 
-class RegistryForm(forms.Form):
-    q = forms.CharField(label=_("Words"), required=False, max_length=200)
+
+class FacetsForm(forms.Form):
+    """Facet values (FACETS), each checked against the values that exist: a GCM objective and a
+    region here; the registry's search adds the others."""
+
     objective = forms.TypedChoiceField(label=_("GCM objective"), required=False, coerce=int,
                                        empty_value=None)
-    principle = forms.ChoiceField(label=_("Guiding principle"), required=False)
     region = forms.ChoiceField(label=_("Region"), required=False)
+
+    FACETS = ("objective", "region")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for facet in self.FACETS:
+            self.fields[facet].choices = [("", _("All"))] + FACET_CHOICES[facet]()
+
+    def chosen(self) -> dict:
+        """The chosen values, for services.filtered (a valid form)."""
+        return {facet: self.cleaned_data.get(facet) for facet in self.FACETS
+                if self.cleaned_data.get(facet) not in (None, "")}
+
+
+class RegistryForm(FacetsForm):
+    q = forms.CharField(label=_("Words"), required=False, max_length=200)
+    principle = forms.ChoiceField(label=_("Guiding principle"), required=False)
     country = forms.ChoiceField(label=_("Country"), required=False)
     type = forms.ChoiceField(label=_("Type"), required=False)
     level = forms.ChoiceField(label=_("Level"), required=False)
     category = forms.ChoiceField(label=_("Implemented by"), required=False)
 
     FACETS = tuple(services.FACETS)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        everything = [("", _("All"))]
-        regions = sorted({r for r in Country.objects.values_list("region", flat=True) if r})
-        options = {
-            "objective": [(o.number, f"{o.number}. {o.short_title}") for o in GcmObjective.objects.all()],
-            "principle": [(p.code, str(p)) for p in GuidingPrinciple.objects.all()],
-            "region": [(r, r) for r in regions],
-            "country": [(c.iso2, c.name) for c in Country.objects.all()],
-            "type": list(Practice.Type.choices),
-            "level": list(Practice.Level.choices),
-            "category": [(c.code, c.name) for c in StakeholderCategory.objects.all()],
-        }
-        for facet, choices in options.items():
-            self.fields[facet].choices = everything + choices
-
-    def chosen(self) -> dict:
-        return {facet: self.cleaned_data.get(facet) for facet in self.FACETS
-                if self.cleaned_data.get(facet) not in (None, "")}
 
     def facet_options(self, counts: dict) -> list[dict]:
         """Each facet with its values that some of the found practices have, and how many (for

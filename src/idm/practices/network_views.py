@@ -9,11 +9,11 @@ from django.shortcuts import render
 from django.utils.text import slugify
 
 from idm.practices import network
-from idm.practices.network_forms import NetworkForm
+from idm.practices.forms import FacetsForm
 
 
 def network_page(request):
-    form = NetworkForm(request.GET)
+    form = FacetsForm(request.GET)
     if not form.is_valid():
         return render(request, "practices/network.html", {"form": form}, status=400)
     chosen = form.chosen()
@@ -42,7 +42,7 @@ def network_json(request):
 
 
 def _file(request, make, content_type: str, extension: str, *, attachment: bool = True):
-    form = NetworkForm(request.GET)
+    form = FacetsForm(request.GET)
     if not form.is_valid():
         # A file cannot show the page's form: the answer names the wrong filter in plain text.
         return HttpResponseBadRequest(

@@ -74,8 +74,8 @@ def submit(practice: Practice, user, *, relations: dict,
     practice.submitted_by = user
     with transaction.atomic():
         save(practice, user, relations=relations)
-        Link.objects.bulk_create(Link(practice=practice, title=title, url=url)
-                                 for title, url in links)
+        core_services.save_many([Link(practice=practice, title=title, url=url)
+                                 for title, url in links], user)
         mail.notify_submitter(practice)
     return practice
 
