@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+from datetime import timedelta
+
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "idm.core",
     "idm.dialogues",
     "idm.deliberation",
@@ -83,6 +86,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -93,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "idm.core.middleware.DatabaseBusyMiddleware",
     "idm.core.middleware.NulInAddressMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "idm.urls"
@@ -141,6 +147,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# argon2 first: new and changed passwords are hashed with it; older PBKDF2 hashes still verify
+# and are upgraded at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Login rate limiting (django-axes): after IDM_LOGIN_FAILURES wrong passwords for one username
+# from one address, that pair is refused for IDM_LOGIN_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("IDM_LOGIN_RATE_LIMIT", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("IDM_LOGIN_FAILURES", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("IDM_LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "idm.core.lockout.locked_out"
+# Behind a proxy the visitor's address is the first of X-Forwarded-For, not the proxy's.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_bool("IDM_BEHIND_PROXY", False)
+    else ["REMOTE_ADDR"])
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dialogues:home"
 LOGOUT_REDIRECT_URL = "dialogues:home"
@@ -172,6 +202,24 @@ WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+
+# Content Security Policy (django-csp): scripts, styles, pictures and fonts come from idm itself,
+# never inline and never from another site, so that text someone typed cannot become code even
+# where an escape was missed. Charts drawn inline use presentation attributes, not style ones.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # A Chatham House statement shows its speaker's stakeholder category only when at least this
 # many speakers of its session share it (docs/deliberation.md).
