@@ -11,7 +11,7 @@ from django.db.models.fields.files import FieldFile
 from idm.core.models import AuditEntry
 
 
-def _plain(value):
+def plain_value(value):
     """A JSON-friendly form of a field value, for the changes column."""
     if isinstance(value, models.Model):
         return str(value)
@@ -23,7 +23,7 @@ def _plain(value):
     if isinstance(value, Decimal | UUID):
         return str(value)
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain_value(v) for v in value]
     if isinstance(value, FieldFile):
         return value.name or ""
     return value
@@ -32,7 +32,7 @@ def _plain(value):
 def field_values(obj: models.Model) -> dict:
     """The fields a person edits; not the others (a private link's token, a built document)."""
     return {
-        field.attname: _plain(getattr(obj, field.attname))
+        field.attname: plain_value(getattr(obj, field.attname))
         for field in obj._meta.concrete_fields
         if not field.primary_key and field.editable
     }

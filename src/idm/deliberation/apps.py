@@ -17,6 +17,15 @@ class DeliberationConfig(AppConfig):
         # statements), its search entry goes with it.
         post_delete.connect(_unindex_statement, sender=Statement,
                             dispatch_uid="idm-unindex-statement")
+        _register_personal_data()
+
+
+def _register_personal_data():
+    from idm.core.personal_data import register
+    from idm.deliberation import personal_data
+
+    register("deliberation", collect=personal_data.collect, erase=personal_data.erase,
+             anonymize=personal_data.anonymize)
 
 
 def _unindex_statement(sender, instance, **kwargs):

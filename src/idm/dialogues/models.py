@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from idm.core.identifiers import validate_issn
@@ -271,6 +271,10 @@ class Person(models.Model):
     email = models.EmailField(_("email"), blank=True)
     fictional = models.BooleanField(_("fictional"), default=False,
                                     help_text=_("Made up for the demonstration."))
+    # Set when the person's name and e-mail were erased (a deletion request, or a closed
+    # dialogue anonymized): the record stays, so that statistics count them as before.
+    anonymized_at = models.DateTimeField(_("anonymized at"), null=True, blank=True,
+                                         editable=False)
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -289,6 +293,8 @@ class Person(models.Model):
 
     @property
     def name(self) -> str:
+        if self.anonymized_at is not None:
+            return pgettext("person", "Anonymous")
         return " ".join(part for part in (self.given_name, self.family_name) if part)
 
     @property
@@ -463,6 +469,14 @@ class Registration(models.Model):
                                    blank=True, default=MailStatus.NONE, editable=False)
     mail_error = models.CharField(_("e-mail error"), max_length=300, blank=True, editable=False)
     mails_queued = models.PositiveIntegerField(_("e-mails queued"), default=0, editable=False)
+    # When the link to the participant's personal data was last e-mailed: once in a while only,
+    # since whoever holds the private link may ask (personal_data.py).
+    data_link_sent_at = models.DateTimeField(_("personal data link sent at"), null=True,
+                                             blank=True, editable=False)
+    # Set when its contact details, answers and private link were erased; what statistics
+    # count (category, country, role, status, check-in) stays.
+    anonymized_at = models.DateTimeField(_("anonymized at"), null=True, blank=True,
+                                         editable=False)
 
     class Meta:
         ordering = ["workshop", "created_at", "id"]
@@ -552,3 +566,56 @@ class IdentityChange(models.Model):
         return [(str(Person._meta.get_field(name).verbose_name), getattr(self.person, name),
                  getattr(self, name)) for name in self.FIELDS
                 if getattr(self, name) and getattr(self, name) != getattr(self.person, name)]
+
+
+class DeletionRequest(models.Model):
+    """A participant's request that idm delete what it holds about them, made through their
+    private link after proving their e-mail address, and carried out by the secretariat
+    (personal_data.py). Once done, it holds no personal data: counts of what was erased."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("To carry out")
+        DONE = "done", _("Carried out")
+
+    class MailStatus(models.TextChoices):
+        NONE = "", _("None sent")
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Not sent")
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="deletion_requests")
+    registration = models.ForeignKey(Registration, verbose_name=_("asked through"), null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices,
+                              default=Status.PENDING, db_index=True)
+    requested_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    done_at = models.DateTimeField(_("carried out at"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("carried out by"),
+                                null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    kept_public_record = models.BooleanField(
+        _("public record kept"), default=False,
+        help_text=_("The person's name stayed on agendas and on the statements they made on "
+                    "the record."))
+    summary = models.JSONField(_("what was erased"), default=dict, blank=True, editable=False)
+    # The address the confirmation goes to: kept only until it is sent (or finally fails), once
+    # every other copy is erased.
+    confirmation_email = models.EmailField(_("confirmation to"), blank=True, editable=False)
+    language = models.CharField(_("language"), max_length=2, default="en",
+                                choices=LANGUAGE_CHOICES)
+    mail_status = models.CharField(_("confirmation e-mail"), max_length=8,
+                                   choices=MailStatus.choices, blank=True,
+                                   default=MailStatus.NONE, editable=False)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("deletion request")
+        verbose_name_plural = _("deletion requests")
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=models.Q(status="pending"),
+                                    name="one_pending_deletion_request_per_person"),
+        ]
+
+    def __str__(self):
+        return gettext("Deletion request %(number)s") % {"number": self.pk}

@@ -15,9 +15,15 @@ from django.utils.translation import gettext as _
 from idm.core import roles
 from idm.core.identifiers import is_id
 from idm.core.spreadsheets import CONTENT_TYPES, ImportFileError, read_upload
-from idm.dialogues import badges, participant_files, participants, statistics
+from idm.dialogues import badges, participant_files, participants, personal_data, statistics
 from idm.dialogues.forms import RegistrationFilterForm, RegistrationForm
-from idm.dialogues.models import Dialogue, IdentityChange, Registration, Workshop
+from idm.dialogues.models import (
+    DeletionRequest,
+    Dialogue,
+    IdentityChange,
+    Registration,
+    Workshop,
+)
 
 PAGE_SIZE = 100
 
@@ -71,10 +77,25 @@ def registration_detail(request, token: str):
         else:
             messages.success(request, _("Your registration is withdrawn."))
         return redirect(registration.get_absolute_url())
+    if request.method == "POST" and request.POST.get("action") == "personal-data":
+        # The data itself only through a link sent to the registered address: the private link
+        # alone does not prove whose address it is (personal_data.py).
+        if personal_data.send_data_link(registration):
+            messages.success(request, _(
+                "We have sent a link to %(email)s: open it to see your personal data, download "
+                "it or ask us to delete it.") % {"email": registration.email})
+        else:
+            messages.info(request, _(
+                "We sent you a link a few minutes ago: look for it in your e-mail."))
+        return redirect(registration.get_absolute_url())
     can_withdraw = registration.status in participants.ACTIONS["withdraw"][0]
     response = render(request, "dialogues/registration.html", {
         "registration": registration, "workshop": registration.workshop,
-        "can_withdraw": can_withdraw})
+        "can_withdraw": can_withdraw,
+        # Only a request made through this link: another registration with the same address
+        # may be someone else's.
+        "deletion_requested": DeletionRequest.objects.filter(
+            registration=registration, status=DeletionRequest.Status.PENDING).exists()})
     # The address is the key: keep it out of caches and of other sites' referrers.
     response["Cache-Control"] = "private, no-store"
     # same-origin, not no-referrer: the withdraw form needs its Origin for the CSRF check.

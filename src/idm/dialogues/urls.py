@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from idm.dialogues import participant_views, views
+from idm.dialogues import participant_views, personal_data_views, views
 
 app_name = "dialogues"
 urlpatterns = [
@@ -41,4 +41,19 @@ urlpatterns += [
          name="statistics"),
     path("manage/statistics/<str:kind>/<str:key>/<str:dimension>.svg",
          participant_views.statistics_chart, name="statistics-chart"),
+]
+
+urlpatterns += [
+    path("registrations/<str:token>/personal-data/<str:key>/",
+         personal_data_views.personal_data_page, name="personal-data"),
+    path("registrations/<str:token>/personal-data/<str:key>/data.json",
+         personal_data_views.personal_data_file, name="personal-data-file"),
+    path("registrations/<str:token>/personal-data/<str:key>/delete/",
+         personal_data_views.deletion_request, name="personal-data-delete"),
+    path("manage/deletion-requests/", personal_data_views.deletion_requests,
+         name="deletion-requests"),
+    path("manage/deletion-requests/<int:pk>/carry-out/", personal_data_views.carry_out_deletion,
+         name="deletion-request-carry-out"),
+    path("manage/dialogues/<int:number>/anonymize/", personal_data_views.anonymize,
+         name="anonymize"),
 ]

@@ -15,7 +15,7 @@ from idm.core import roles
 from idm.core.spreadsheets import ImportFileError, read_upload
 from idm.dialogues import exports, services
 from idm.dialogues.agenda import agenda_days, zone_label
-from idm.dialogues.models import Dialogue, IdentityChange, SessionRole, Workshop
+from idm.dialogues.models import DeletionRequest, Dialogue, IdentityChange, SessionRole, Workshop
 
 PUBLIC_FORMATS = ("ics", "pdf")
 SECRETARIAT_FORMATS = ("csv", "xlsx")
@@ -114,7 +114,9 @@ def manage(request):
     return render(request, "dialogues/manage.html", {
         "dialogues": _dialogues(),
         "names_to_review": IdentityChange.objects.filter(
-            status=IdentityChange.Status.PENDING).count()})
+            status=IdentityChange.Status.PENDING).count(),
+        "deletion_requests": DeletionRequest.objects.filter(
+            status=DeletionRequest.Status.PENDING).count()})
 
 
 @roles.secretariat_required

@@ -17,6 +17,15 @@ class PracticesConfig(AppConfig):
         # search entry follows, as a statement's does.
         post_save.connect(_index_practice, sender=Practice, dispatch_uid="idm-index-practice")
         post_delete.connect(_unindex_practice, sender=Practice, dispatch_uid="idm-unindex-practice")
+        _register_personal_data()
+
+
+def _register_personal_data():
+    from idm.core.personal_data import register
+    from idm.practices import personal_data
+
+    # The practices a person submitted, in what idm holds about them.
+    register("practices", collect=personal_data.collect, erase=personal_data.erase)
 
 
 def _index_practice(sender, instance, raw=False, **kwargs):

@@ -1,4 +1,5 @@
-"""`idm participants import|export|stats|badges|check-in`: a workshop's participants from the command line."""
+"""`idm participants import|export|stats|badges|check-in|anonymize`: a workshop's participants from
+the command line, and a closed dialogue's registrations anonymized."""
 
 import json
 
@@ -7,7 +8,7 @@ from django.utils import translation
 
 from idm.core.command_files import read_input, run_import, write_output
 from idm.core.languages import LANGUAGES
-from idm.dialogues import badges, participant_files, participants, statistics
+from idm.dialogues import badges, participant_files, participants, personal_data, statistics
 from idm.dialogues.models import Dialogue, Workshop
 
 
@@ -20,7 +21,8 @@ def find_workshop(slug: str) -> Workshop:
 
 
 class Command(BaseCommand):
-    help = "Imports, exports and counts a workshop's participants; prints badges and check-in lists."
+    help = ("Imports, exports and counts a workshop's participants; prints badges and check-in "
+            "lists; anonymizes a closed dialogue's registrations.")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -45,6 +47,12 @@ class Command(BaseCommand):
             pdf.add_argument("--workshop", required=True, metavar="SLUG")
             pdf.add_argument("--lang", choices=LANGUAGES, default="en")
             pdf.add_argument("-o", "--output", metavar="FILE")
+        anonymize = sub.add_parser(
+            "anonymize", help="replace the names, e-mails, free answers and private links of a "
+                              "dialogue's registrations once every workshop has ended; the "
+                              "statistics stay the same")
+        anonymize.add_argument("--dialogue", type=int, required=True, metavar="N")
+        anonymize.add_argument("--format", choices=["text", "json"], default="text", dest="out")
 
     def handle(self, *args, action, **options):
         getattr(self, "handle_" + action.replace("-", "_"))(**options)
@@ -90,6 +98,24 @@ class Command(BaseCommand):
             for panel in result.panels:
                 self.stdout.write(f"  {panel.start} {panel.session[:60]:<60} "
                                   f"{panel.women:>3} {panel.men:>3} {panel.other:>3}")
+
+    def handle_anonymize(self, dialogue, out, **options):
+        found = Dialogue.objects.filter(number=dialogue).first()
+        if found is None:
+            raise CommandError(f"no dialogue No. {dialogue}")
+        try:
+            result = personal_data.anonymize_dialogue(found, "idm participants anonymize")
+        except personal_data.PersonalDataError as error:
+            raise CommandError(str(error)) from error
+        counts = {key: count for key, count in result.counts.items() if count}
+        if out == "json":
+            self.stdout.write(json.dumps({"dialogue": found.number, "anonymized": counts},
+                                         indent=2))
+        elif counts:
+            for key, count in counts.items():
+                self.stdout.write(f"{key}: {count}")
+        else:
+            self.stdout.write(f"nothing left to anonymize in dialogue No. {found.number}")
 
     def handle_badges(self, workshop, lang, output, **options):
         found = find_workshop(workshop)
