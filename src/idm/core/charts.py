@@ -21,8 +21,8 @@ STYLE_ELEMENT = re.compile(r"<style[^>]*>\*\{([^}]*)\}</style>\s*")
 # Fixed ids and text drawn as paths: the same input gives the same file, shown the same everywhere.
 # Text is drawn as typed: matplotlib would read "$...$" in a name as TeX, and fail on TeX it
 # cannot parse ("$\\frac{$").
-STYLE = {"svg.hashsalt": "idm", "svg.fonttype": "path", "font.size": 9, "font.family": "DejaVu Sans",
-         "text.parse_math": False}
+STYLE = {"svg.hashsalt": "idm", "svg.fonttype": "path", "font.size": 9,
+         "font.family": "DejaVu Sans", "text.parse_math": False}
 
 
 def bar_chart_png(title: str, labels: list[str], series: list[tuple[str, list[int]]]) -> bytes:

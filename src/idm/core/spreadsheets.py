@@ -407,7 +407,9 @@ def write_xlsx(columns: list[str], rows: list[dict], *, title: str,
     book = Workbook()
     sheet = book.active
     sheet.title = title
-    sheet.append(columns)
+    # Through the same cells as the rows: a column may be named by what someone typed (a
+    # registration question), control characters and all.
+    sheet.append([_xlsx_cell(sheet, name) for name in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:

@@ -131,7 +131,9 @@ def to_ics(workshop: Workshop, language: str) -> bytes:
         calendar.add("prodid", "-//idm//agenda//EN")
         calendar.add("version", "2.0")
         calendar.add("calscale", "GREGORIAN")
-        calendar.add("x-wr-calname", f"{workshop.title} ({workshop.city})")
+        # Text, escaped as text: icalendar writes an X- property as it is given, and a line
+        # break in a title would end the line there (icalendar refuses to write it).
+        calendar.add("x-wr-calname", icalendar.vText(f"{workshop.title} ({workshop.city})"))
         calendar.add("x-wr-timezone", workshop.time_zone)
         stamp = datetime.now(UTC).replace(microsecond=0)
         place = ", ".join(p for p in (workshop.venue, workshop.city) if p)

@@ -128,7 +128,7 @@ def _quote(statement: Statement, quote: str, groups: dict, language: str, fixed:
         for translated in statement.translations.all():
             if translated.language == language and translated.source_key == key:
                 words, words_language = translated.text, language
-    attribution = fixed["attribution"] % {"speaker": speaker, "source": source}
+    attribution = texts.filled(fixed["attribution"], speaker=speaker, source=source)
     return {"type": "quote", "text": words, "speaker": speaker, "source": source,
             "attribution": attribution, "language": words_language, "statement": statement.pk}
 
@@ -189,13 +189,19 @@ def _practices(publication: Publication, review: bool) -> list[dict]:
         printed.append({
             "number": number, "pk": practice.pk, "title": practice.title,
             "summary": texts.one_line(practice.summary), "facts": " · ".join(facts),
-            "implemented_by": "; ".join(str(o) for o in practice.implementers.all()),
-            "partners": "; ".join(str(o) for o in practice.partners.all()),
+            "implemented_by": _names(practice.implementers.all()),
+            "partners": _names(practice.partners.all()),
             "presented_in": "; ".join(f"{s.workshop.city}, {s.title}" for s in practice.sessions.all()),
             "illustrative": practice.illustrative,
             "key_messages": [k.pk for k in practice.key_messages.all()],
         })
     return printed
+
+
+def _names(organizations) -> str:
+    """Organizations by the names printed, whatever the database: ordered by the language's
+    column, one without a translation would come first on SQLite and last on PostgreSQL."""
+    return "; ".join(sorted((str(o) for o in organizations), key=str.casefold))
 
 
 def _citation(key_message: KeyMessage, practices: list[dict], fixed: dict) -> list[dict]:
@@ -303,7 +309,7 @@ def _assemble(publication: Publication, language: str, review: bool,
     sessions = sessions_by_workshop(workshops)
     for workshop in workshops:
         sections.append({"part": "appendices", "id": f"agenda-{workshop.slug}", "number": None,
-                         "title": fixed["final_agenda"] % {"city": workshop.city},
+                         "title": texts.filled(fixed["final_agenda"], city=workshop.city),
                          "blocks": [_agenda(workshop, sessions[workshop.pk])]})
     if practices:
         sections.append({"part": "appendices", "id": "practices", "number": None,
@@ -319,7 +325,7 @@ def _assemble(publication: Publication, language: str, review: bool,
     meta = {
         "language": language,
         "series": dialogue.series.name, "number": dialogue.number,
-        "number_label": fixed["number_label"] % {"number": dialogue.number},
+        "number_label": texts.filled(fixed["number_label"], number=dialogue.number),
         "title": edition.printed_title or publication.title,
         "subtitle": publication.subtitle, "publisher": publication.publisher,
         "publisher_address": publication.publisher_address, "year": publication.year,

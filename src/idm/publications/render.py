@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 
 from idm.core.charts import bar_chart_png
 from idm.core.pdf import render_pdf
+from idm.core.validators import without_control_characters
 
 HERE = Path(__file__).resolve().parent
 STYLES = HERE / "styles"
@@ -81,8 +82,11 @@ def _pandoc(document: dict, fmt: str) -> bytes:
             if meta["isbn"]:
                 arguments.append(f"--metadata=identifier:urn:isbn:{meta['isbn']}")
         arguments.append("--toc")
-        pypandoc.convert_text(html, fmt, format="html", outputfile=str(output),
-                              extra_args=arguments)
+        # pandoc copies control characters (a vertical tab pasted into a text) into the EPUB's
+        # XHTML, which XML cannot hold: no reader would open the book.
+        pypandoc.convert_text(without_control_characters(html), fmt, format="html",
+                              outputfile=str(output),
+                              extra_args=[without_control_characters(a) for a in arguments])
         return output.read_bytes()
 
 

@@ -27,6 +27,8 @@ PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 # Spaces, tabs and line breaks (and the control characters XML cannot hold) become one space;
 # no-break spaces stay, as French typography needs them ("N° 28", "migrations : ").
 SPACING = re.compile(r"[\x00-\x20\x7f]+")
+# What `filled` fills in: a named placeholder, or a percent sign written twice.
+FILLED = re.compile(r"%\((\w+)\)s|%%")
 
 # The report's fixed texts: the interface's catalogue translates them; a translator may give a
 # publication its own wording (ReportText).
@@ -79,6 +81,19 @@ FIXED_TEXTS = {
 def one_line(text: str) -> str:
     """`text` on one line: its spacing made single spaces, no-break spaces kept."""
     return SPACING.sub(" ", text or "").strip(" ")
+
+
+def filled(template: str, **values) -> str:
+    """A fixed text with its %(name)s placeholders filled in; any other percent sign is the
+    text's own. A translator's wording may say "100 %" (French typography), which Python's %
+    operator would refuse, and the build of every edition in the language with it."""
+    def fill(match: re.Match) -> str:
+        if match.group() == "%%":
+            return "%"
+        name = match.group(1)
+        return str(values[name]) if name in values else match.group()
+
+    return FILLED.sub(fill, template)
 
 
 def paragraphs(text: str) -> list[str]:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from idm.core import jobs, roles
 from idm.core.languages import LANGUAGE_CHOICES, LANGUAGE_NAMES, LANGUAGES
 from idm.core.spreadsheets import ImportFileError, read_upload
+from idm.core.validators import without_control_characters
 from idm.dialogues.models import Dialogue
 from idm.publications import exchange, services
 from idm.publications.document import check, notices, table_of_contents
@@ -107,6 +108,9 @@ def _published_version(slug: str, language: str) -> Version:
                              edition__language=language)
 
 
+JSON_IN_SCRIPT = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
 def book_json_ld(request, version: Version) -> str:
     """schema.org Book data for search engines and library catalogues."""
     edition = version.edition
@@ -133,8 +137,10 @@ def book_json_ld(request, version: Version) -> str:
         data["workExample"].append({"@type": "Book", "isbn": edition.isbn_pdf,
                                     "bookFormat": "https://schema.org/EBook"})
     cleaned = {k: v for k, v in data.items() if v not in (None, [], "")}
-    # Safe inside <script>: no closing tag can appear in JSON escaped this way.
-    return json.dumps(cleaned, ensure_ascii=False).replace("</", "<\\/")
+    # Safe inside <script>, as Django's json_script escapes it: with no "<" at all, neither a
+    # closing tag nor "<!--<script>" (after which a browser reads the rest of the page as part
+    # of the script) can appear in a title.
+    return json.dumps(cleaned, ensure_ascii=False).translate(JSON_IN_SCRIPT)
 
 
 def edition_page(request, slug: str, language: str):
@@ -233,14 +239,18 @@ class CatalogueFeed(Feed):
     def items(self):
         return _published().order_by("-published_at", "-pk")[:50]
 
+    # A control character in a title or an abstract (a vertical tab pasted from a word
+    # processor) is left out: XML cannot hold it, and Django would refuse the whole feed.
     def item_title(self, item):
         edition = item.edition
         dialogue = edition.publication.dialogue
-        return f"{dialogue.series.name} No. {dialogue.number}: {edition.printed_title} " \
-               f"({LANGUAGE_NAMES[edition.language]})"
+        return without_control_characters(
+            f"{dialogue.series.name} No. {dialogue.number}: {edition.printed_title} "
+            f"({LANGUAGE_NAMES[edition.language]})")
 
     def item_description(self, item):
-        return getattr(item.edition.publication, f"abstract_{item.edition.language}") or ""
+        return without_control_characters(
+            getattr(item.edition.publication, f"abstract_{item.edition.language}") or "")
 
     def item_link(self, item):
         return item.edition.get_absolute_url()
