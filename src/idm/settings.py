@@ -2,9 +2,8 @@
 
 import os
 import secrets
-from pathlib import Path
-
 from datetime import timedelta
+from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -75,6 +74,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "idm.core",
     "idm.dialogues",
@@ -82,6 +84,7 @@ INSTALLED_APPS = [
     "idm.consultations",
     "idm.practices",
     "idm.publications",
+    "idm.api",
 ]
 
 MIDDLEWARE = [
@@ -296,4 +299,56 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("IDM_LOG_LEVEL", "WARNING")},
+}
+
+# The REST API (src/idm/api, docs/api.md) ---------------------------------------------------------
+# JSON only: the browsable API's pages run inline scripts, which the policy above refuses.
+# Reading is open; writing takes a token's scope (Authorization: Bearer) or a signed-in session,
+# whose writes keep the CSRF check.
+IDM_API_PAGE_SIZE = int(os.environ.get("IDM_API_PAGE_SIZE", 50))
+IDM_API_MAX_PAGE_SIZE = int(os.environ.get("IDM_API_MAX_PAGE_SIZE", 200))
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "idm.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["idm.api.permissions.ScopedPermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "idm.api.pagination.Pagination",
+    "PAGE_SIZE": IDM_API_PAGE_SIZE,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "idm.api.exceptions.handle",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "idm API",
+    "DESCRIPTION": "Dialogues, workshops, agendas, statements, key messages, recommendations, "
+                   "consultations, practices and publications of the International Dialogue on "
+                   "Migration. Reading is open and shows what the public pages show; writing "
+                   "takes an API token with the operation's scope.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Request and response shapes apart: what a write sends is not what a read shows.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The documentation page's scripts and styles come with the sidecar package, from idm itself.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Several models have a "kind" or a "status": each set of choices gets a name of its own.
+    "ENUM_NAME_OVERRIDES": {
+        "SessionKindEnum": "idm.dialogues.models.Session.Kind",
+        "StatementKindEnum": "idm.deliberation.models.Statement.Kind",
+        "ConsultationItemKindEnum": "idm.consultations.models.ConsultationStatement.Kind",
+        "KeyMessageStatusEnum": "idm.deliberation.models.KeyMessage.Status",
+        "PracticeStatusEnum": "idm.practices.models.Practice.Status",
+        "ConsultationItemStatusEnum": "idm.consultations.models.ConsultationStatement.Status",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "idm.api.schema.document_errors_and_conventions",
+    ],
 }

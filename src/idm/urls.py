@@ -16,7 +16,11 @@ urlpatterns = i18n_patterns(
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 )
-urlpatterns += [path("favicon.ico", RedirectView.as_view(url="/static/idm/favicon.svg"))]
+urlpatterns += [
+    path("favicon.ico", RedirectView.as_view(url="/static/idm/favicon.svg")),
+    # The API answers in the language asked (?lang=, Accept-Language), not by address.
+    path("api/", include("idm.api.urls")),
+]
 
 admin.site.site_header = "idm"
 admin.site.site_title = "idm"

@@ -15,7 +15,9 @@ ROLE_PERMISSIONS = {
     SECRETARIAT: {"core": ("view",), "dialogues": ("add", "change", "delete", "view"),
                   "deliberation": ("add", "change", "delete", "view"),
                   "practices": ("add", "change", "delete", "view"),
-                  "publications": ("add", "change", "delete", "view")},
+                  "publications": ("add", "change", "delete", "view"),
+                  # API tokens, which the secretariat makes and revokes in the admin.
+                  "api": ("add", "change", "delete", "view")},
     RAPPORTEUR: {"core": ("view",), "dialogues": ("view",),
                  "deliberation": ("add", "change", "delete", "view"),
                  "practices": ("view",), "publications": ("view",)},

@@ -1,0 +1,10 @@
+"""The API app's configuration."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiConfig(AppConfig):
+    name = "idm.api"
+    label = "api"
+    verbose_name = _("API")
