@@ -293,6 +293,10 @@ if IDM_TASKS_BACKEND == "rq":
 # A running build says it is alive every sixth of this many seconds; one silent for longer lost
 # its worker (killed, machine restarted) and is shown failed, ready to retry.
 IDM_TASK_LEASE_SECONDS = float(os.environ.get("IDM_TASK_LEASE_SECONDS", 60))
+# An e-mail or a tag suggestion a worker started this many seconds ago and never finished was
+# left by a worker that was killed: the other workers put it back in the queue.
+IDM_TASK_ABANDONED_SECONDS = float(os.environ.get(
+    "IDM_TASK_ABANDONED_SECONDS", 4 * EMAIL_TIMEOUT + IDM_TASK_LEASE_SECONDS))
 
 LOGGING = {
     "version": 1,

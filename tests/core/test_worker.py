@@ -66,3 +66,33 @@ def test_wrong_queues_and_a_backend_without_worker_are_named(settings):
                                            "is queued: there is no worker to start"):
         settings.IDM_TASKS_BACKEND = "immediate"
         call_command("worker")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_e_mail_left_running_by_a_killed_worker_is_sent_by_the_next(reference, settings,
+                                                                         tmp_path):
+    """What a worker killed outright (SIGKILL) leaves behind: its task claimed, running for ever
+    in the database queue. The next worker puts it back and the e-mail goes."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    use_the_database_queue(settings)
+    registration = register("ada@example.org")
+    task = DBTaskResult.objects.get(queue_name="mail")
+    started = timezone.now() - timedelta(seconds=settings.IDM_TASK_ABANDONED_SECONDS + 5)
+    DBTaskResult.objects.filter(pk=task.pk).update(
+        status=TaskResultStatus.RUNNING, started_at=started, worker_ids=["killed-worker"])
+    # One that started a moment ago may still be sending: it is left alone.
+    recent = register("ben@example.org")
+    DBTaskResult.objects.filter(queue_name="mail").exclude(pk=task.pk).update(
+        status=TaskResultStatus.RUNNING, started_at=timezone.now(), worker_ids=["busy-worker"])
+
+    worker = Worker(tmp_path, "--batch")
+    assert worker.wait() == 0, worker.output
+    assert "1 task(s) of a stopped worker put back in the queue" in worker.output
+    assert mail_status(registration) == "sent"
+    assert mail_status(recent) == "pending"
+    assert DBTaskResult.objects.get(pk=task.pk).status == TaskResultStatus.SUCCESSFUL

@@ -1,13 +1,49 @@
 """`idm worker`: runs the background work the web servers queue (report builds, e-mails) with the
 worker of the configured task backend: the database queue's by default, RQ's with
 IDM_TASKS_BACKEND=rq. SIGTERM or Ctrl+C stops it once the task in hand is done; a second one
-stops it at once (a build it was running then shows failed, ready to retry)."""
+stops it at once (a build it was running then shows failed, ready to retry). A worker also puts
+back in the queue the e-mails and tag suggestions that a killed worker left half done."""
+
+import threading
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import close_old_connections, connection
+from django.utils import timezone
 
 from idm.core.tasks import default_task_backend
+
+# Queues whose tasks may run twice: an e-mail sent twice is better than one never sent, and a
+# tag suggestion comes out the same each time. Report builds, syntheses and analyses are not run
+# again on their own: their pages show them failed after IDM_TASK_LEASE_SECONDS, with Retry.
+RERUNNABLE_QUEUES = ("mail", "tags")
+
+
+def requeue_abandoned() -> int:
+    """Tasks of the rerunnable queues that a worker started longer ago than
+    IDM_TASK_ABANDONED_SECONDS and never finished, back in the queue: the database queue leaves
+    the task of a worker killed outright (SIGKILL, out of memory, the machine stopped) running
+    for ever, and its e-mail would never go."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=settings.IDM_TASK_ABANDONED_SECONDS)
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, queue_name__in=RERUNNABLE_QUEUES,
+        started_at__lt=cutoff).update(status=TaskResultStatus.READY, started_at=None,
+                                      run_after=now)
+
+
+def _keep_requeuing(stop: threading.Event) -> None:
+    while not stop.wait(settings.IDM_TASK_ABANDONED_SECONDS / 4):
+        try:
+            requeue_abandoned()
+        finally:
+            close_old_connections()
+    connection.close()
 
 
 def _positive(kind):
@@ -65,4 +101,13 @@ class Command(BaseCommand):
             arguments += ["--batch", "--no-startup-delay"]
         if max_tasks:
             arguments += ["--max-tasks", str(max_tasks)]
-        call_command("db_worker", *arguments, verbosity=options["verbosity"])
+        requeued = requeue_abandoned()
+        if requeued and options["verbosity"]:
+            self.stdout.write(f"{requeued} task(s) of a stopped worker put back in the queue")
+        stop = threading.Event()
+        if not batch:
+            threading.Thread(target=_keep_requeuing, args=(stop,), daemon=True).start()
+        try:
+            call_command("db_worker", *arguments, verbosity=options["verbosity"])
+        finally:
+            stop.set()
