@@ -2,17 +2,15 @@
 key messages and recommendations, published and unpublished practices and editions, users of
 each role and their tokens, and clients that send a token."""
 
-from datetime import date, time
 
 import pytest
 from django.test import Client
 
 from idm.api import services as api_services
 from idm.core import roles
-from idm.core.models import StakeholderCategory
 from idm.deliberation import services as deliberation
 from idm.deliberation.models import KeyMessage, Recommendation, Statement
-from idm.dialogues.models import Organization, Registration, SessionRole
+from idm.dialogues.models import Organization, Registration
 from idm.practices import services as practice_services
 from idm.practices.models import Practice
 from idm.publications import services as publications
@@ -34,23 +32,8 @@ def rapporteur(reference):
 def panel(reference):
     """A session with three panelists of one civil-society network: a Chatham House speaker's
     category may show (a group of three)."""
-    workshop = factories.workshop(first_day=date(2030, 10, 8), last_day=date(2030, 10, 9),
-                                  city_fr="Genève", title_fr="Atelier de test")
-    session = factories.session(workshop, date(2030, 10, 8), time(10), time(11),
-                                title_en="Panel on partnerships", title_fr="Panel sur les "
-                                "partenariats", room="Room XVIII")
-    session.save()
-    civil = StakeholderCategory.objects.get(code="civil_society")
-    network = Organization.objects.create(name_en="Sahel Network", name="Sahel Network",
-                                          category=civil)
-    people = [factories.person("Diallo", given_name="Amina"),
-              factories.person("Moreau", given_name="Paul"),
-              factories.person("Reyes", given_name="Lucia")]
-    for order, person in enumerate(people):
-        SessionRole.objects.create(session=session, person=person, role="panelist",
-                                   title_en="Director", organization=network, order=order)
-    session.people = people
-    return session
+    return factories.panel({"city_fr": "Genève", "title_fr": "Atelier de test"},
+                           title_fr="Panel sur les partenariats", room="Room XVIII")
 
 
 def say(session, person, text, attribution="attributed", **values):

@@ -2,7 +2,16 @@
 
 from datetime import date, time
 
-from idm.dialogues.models import Dialogue, Person, Registration, Series, Session, Workshop
+from idm.dialogues.models import (
+    Dialogue,
+    Organization,
+    Person,
+    Registration,
+    Series,
+    Session,
+    SessionRole,
+    Workshop,
+)
 
 
 def series(**values) -> Series:
@@ -47,3 +56,25 @@ def registration(workshop_obj: Workshop, email: str = "", **values) -> Registrat
     return Registration.objects.create(workshop=workshop_obj, person=person_obj,
                                        email=email or f"{person_obj.family_name.lower()}@example.org",
                                        **values)
+
+
+def panel(workshop_values: dict | None = None, **session_values) -> Session:
+    """A session on 8 October 2030 with three panelists of one civil-society network (a
+    Chatham House speaker's category may show: a group of three); `session.people` lists them."""
+    from idm.core.models import StakeholderCategory
+
+    held = workshop(first_day=date(2030, 10, 8), last_day=date(2030, 10, 9),
+                    **(workshop_values or {}))
+    panel_session = session(held, date(2030, 10, 8), time(10), time(11),
+                            title_en="Panel on partnerships", **session_values)
+    panel_session.save()
+    network = Organization.objects.create(
+        name_en="Sahel Network", name="Sahel Network",
+        category=StakeholderCategory.objects.get(code="civil_society"))
+    people = [person("Diallo", given_name="Amina"), person("Moreau", given_name="Paul"),
+              person("Reyes", given_name="Lucia")]
+    for order, someone in enumerate(people):
+        SessionRole.objects.create(session=panel_session, person=someone, role="panelist",
+                                   title_en="Director", organization=network, order=order)
+    panel_session.people = people
+    return panel_session

@@ -1,11 +1,14 @@
-"""What the file commands (`idm agenda`, `idm participants`) share: reading an input file,
-running an all-or-nothing import with its report, writing an output file or standard output."""
+"""What the file commands (`idm agenda`, `idm participants`, `idm report`, `idm dialogue`)
+share: reading an input file, running an all-or-nothing import with its report, a progress bar,
+writing an output file or standard output."""
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from idm.core.spreadsheets import ImportFileError, check_size
 
@@ -57,3 +60,20 @@ def write_output(command: BaseCommand, content: bytes, output: str | None, defau
     path = Path(output or default_name)
     path.write_bytes(content)
     command.stderr.write(f"wrote {path} ({len(content):,} bytes)")
+
+
+@contextmanager
+def progress_bar():
+    """A `progress(fraction, message)` for long work: a bar on a terminal, nothing in a pipe."""
+    bar = tqdm(total=100, disable=not sys.stderr.isatty(), file=sys.stderr,
+               bar_format="{l_bar}{bar}| {postfix}")
+
+    def progress(fraction: float, message: str) -> None:
+        bar.n = round(fraction * 100)
+        bar.set_postfix_str(message)
+        bar.refresh()
+
+    try:
+        yield progress
+    finally:
+        bar.close()

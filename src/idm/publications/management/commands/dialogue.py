@@ -3,13 +3,12 @@ installation; an archive that is damaged, foreign or does not fit is refused who
 (publications/archive.py says what the archive holds and how an import matches it)."""
 
 import json
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
-from tqdm import tqdm
 
+from idm.core.command_files import progress_bar
 from idm.publications import archive
 
 ACTOR = "idm dialogue import"
@@ -88,23 +87,14 @@ class Command(BaseCommand):
     def _run(self, work, out: str, done: str):
         """`work(progress)` with a bar on a terminal (nothing in a pipe); an ArchiveError becomes
         the command's error (said in JSON too with --format json)."""
-        bar = tqdm(total=100, disable=not sys.stderr.isatty(), file=sys.stderr,
-                   bar_format="{l_bar}{bar}| {postfix}")
-
-        def progress(fraction: float, message: str) -> None:
-            bar.n = round(fraction * 100)
-            bar.set_postfix_str(message)
-            bar.refresh()
-
-        try:
-            return work(progress)
-        except archive.ArchiveError as error:
-            if out == "json":
-                self.stdout.write(json.dumps({done: False, "error": error.message},
-                                             ensure_ascii=False))
-            raise CommandError(error.message) from None
-        finally:
-            bar.close()
+        with progress_bar() as progress:
+            try:
+                return work(progress)
+            except archive.ArchiveError as error:
+                if out == "json":
+                    self.stdout.write(json.dumps({done: False, "error": error.message},
+                                                 ensure_ascii=False))
+                raise CommandError(error.message) from None
 
 
 def _files(count: int) -> str:

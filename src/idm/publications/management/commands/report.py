@@ -3,12 +3,11 @@ progress bar on a terminal; missing translations are listed field by field, neve
 A build makes a draft version; `publish` puts a language's newest draft before the public."""
 
 import shutil
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
+from idm.core.command_files import progress_bar
 from idm.core.languages import LANGUAGES
 from idm.publications import build as builder
 from idm.publications import services
@@ -89,20 +88,9 @@ class Command(BaseCommand):
     def _build(self, publication: Publication, languages: list[str], options: dict) -> None:
         formats = _choices(options["formats"], FORMATS, "format")
         review = options["review"]
-        # A bar on a terminal, nothing in a pipe.
-        bar = tqdm(total=100, disable=not sys.stderr.isatty(), file=sys.stderr,
-                   bar_format="{l_bar}{bar}| {postfix}")
-
-        def progress(fraction: float, message: str) -> None:
-            bar.n = round(fraction * 100)
-            bar.set_postfix_str(message)
-            bar.refresh()
-
-        try:
+        with progress_bar() as progress:
             result = builder.build(publication, languages, formats, ACTOR, progress,
                                    review=review)
-        finally:
-            bar.close()
         for notice in result.notices:
             self.stderr.write(f"warning: {notice}")
         output = Path(options["output"]) if options.get("output") else None
