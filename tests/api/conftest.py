@@ -9,13 +9,14 @@ from django.test import Client
 from idm.api import services as api_services
 from idm.core import roles
 from idm.deliberation import services as deliberation
-from idm.deliberation.models import KeyMessage, Recommendation, Statement
+from idm.deliberation.models import KeyMessage, Recommendation
 from idm.dialogues.models import Organization, Registration
 from idm.practices import services as practice_services
 from idm.practices.models import Practice
 from idm.publications import services as publications
 from idm.publications.models import Publication
 from tests.conftest import _user
+from tests.deliberation.conftest import one_under_each_policy, say
 from tests.dialogues import factories
 
 # The names the attribution policy withholds from the public: never in an API answer to it.
@@ -36,24 +37,12 @@ def panel(reference):
                            title_fr="Panel sur les partenariats", room="Room XVIII")
 
 
-def say(session, person, text, attribution="attributed", **values):
-    return deliberation.save_statement(Statement(session=session, person=person, text=text,
-                                                 attribution=attribution, **values), None)
-
-
 @pytest.fixture
 def said(panel):
     """One complete statement under each policy, and one still being captured."""
-    amina, paul, lucia = panel.people
-    return {
-        "attributed": say(panel, amina, "Partnerships with cities matter most."),
-        "chatham-house": say(panel, paul, "Our ministry failed at partnerships before.",
-                             "chatham-house"),
-        "anonymous": say(panel, lucia, "Partnerships ignore undocumented migrants.",
-                         "anonymous"),
-        "incomplete": say(panel, amina, "Half a sentence about partnerships",
-                          complete=False),
-    }
+    return {**one_under_each_policy(panel),
+            "incomplete": say(panel, panel.people[0], "Half a sentence about partnerships",
+                              complete=False)}
 
 
 @pytest.fixture

@@ -18,9 +18,8 @@ def say(session, person, text, attribution="attributed", **values):
                                              attribution=attribution, **values), None)
 
 
-@pytest.fixture
-def said(panel):
-    """One statement under each attribution policy."""
+def one_under_each_policy(panel) -> dict:
+    """One statement by each panelist, under each attribution policy."""
     amina, paul, lucia = panel.people
     return {
         "attributed": say(panel, amina, "Partnerships with cities matter most."),
@@ -29,6 +28,11 @@ def said(panel):
         "anonymous": say(panel, lucia, "Partnerships ignore undocumented migrants.",
                          "anonymous"),
     }
+
+
+@pytest.fixture
+def said(panel):
+    return one_under_each_policy(panel)
 
 
 @pytest.fixture

@@ -46,7 +46,8 @@ from idm.deliberation.models import (
     RecommendationEvidence,
     Statement,
 )
-from idm.dialogues.models import Dialogue, Registration, Session, SessionRole, Workshop
+from idm.dialogues import participants
+from idm.dialogues.models import Dialogue, Session, SessionRole, Workshop
 from idm.dialogues.services import AGENDA_MODELS
 from idm.practices import services as practice_services
 from idm.practices.models import Practice
@@ -147,11 +148,7 @@ class WorkshopViewSet(ReadViewSet):
         """The approved participants who agreed to be listed publicly, as the public
         participants page lists them, and nothing else about anyone."""
         workshop = self.get_object()
-        listed = (workshop.registrations
-                  .filter(status=Registration.Status.APPROVED, consent_public=True)
-                  .select_related("person", "organization", "country")
-                  .order_by("person__family_name", "person__given_name", "pk"))
-        page = self.paginate_queryset(listed)
+        page = self.paginate_queryset(participants.publicly_listed(workshop))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
@@ -222,16 +219,6 @@ class SpeakerViewSet(ReadViewSet):
 # Statements -------------------------------------------------------------------------------------
 
 
-def decorate_statements(statements, *, staff: bool) -> None:
-    """Each statement's speaker as the reader may see them: the web pages' rule
-    (deliberation.views._decorate), through deliberation.privacy for the public."""
-    statements = list(statements)
-    groups = {} if staff else privacy.speaker_groups(statements)
-    for statement in statements:
-        statement.shown_speaker = (statement.speaker_display_internal if staff
-                                   else privacy.public_speaker(statement, groups))
-
-
 def statements_queryset():
     return Statement.objects.select_related(
         "person", "speaker_category", "speaker_country", "session__workshop__dialogue",
@@ -263,7 +250,7 @@ class StatementViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
             else queryset
 
     def decorate(self, objects):
-        decorate_statements(objects, staff=self.staff())
+        privacy.show_speakers(objects, staff=self.staff())
         return objects
 
     def _save(self, statement: Statement, data: dict) -> Response:
@@ -287,7 +274,7 @@ class StatementViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
             deliberation_services.save_statement(statement, user)
             deliberation_services.set_tags(statement, user, themes=themes, **tags)
         statement = statements_queryset().get(pk=statement.pk)
-        decorate_statements([statement], staff=self.staff())
+        privacy.show_speakers([statement], staff=self.staff())
         return Response(self.get_serializer(statement).data,
                         status=status.HTTP_201_CREATED if creating else status.HTTP_200_OK)
 
@@ -324,7 +311,7 @@ class EvidenceMixin:
         by_target = defaultdict(list)
         for item in evidence:
             by_target[getattr(item, f"{self.evidence_field}_id")].append(item)
-        decorate_statements([item.statement for item in evidence], staff=self.staff())
+        privacy.show_speakers([item.statement for item in evidence], staff=self.staff())
         for obj in objects:
             obj.shown_evidence = by_target[obj.pk]
         return objects

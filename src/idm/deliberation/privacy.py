@@ -71,6 +71,18 @@ def speaker_groups(statements) -> dict[GroupKey, int]:
     return _group_sizes({_group_key(s) for s in statements if _shows_category(s)})
 
 
+def show_speakers(statements, *, staff: bool) -> list[Statement]:
+    """Each statement's `shown_speaker`: the speaker as the reader may see them, the secretariat
+    and rapporteurs the name, the public what the attribution policy allows. The pages and the
+    API both show speakers this way."""
+    statements = list(statements)
+    groups = {} if staff else speaker_groups(statements)
+    for statement in statements:
+        statement.shown_speaker = (statement.speaker_display_internal if staff
+                                   else public_speaker(statement, groups))
+    return statements
+
+
 def _group_sizes(keys: set[GroupKey]) -> dict[GroupKey, int]:
     """The speakers of a group: the people on the session's agenda whose organization is in the
     category, and whoever spoke in it under that category (a person, or a name from the floor)."""

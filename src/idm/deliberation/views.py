@@ -60,11 +60,8 @@ def _statements():
 
 def _decorate(statements, *, staff: bool, query: str = ""):
     """What a page shows of each statement: the speaker as the viewer may see them."""
-    statements = list(statements)
-    groups = {} if staff else privacy.speaker_groups(statements)
+    statements = privacy.show_speakers(statements, staff=staff)
     for statement in statements:
-        statement.shown_speaker = (statement.speaker_display_internal if staff
-                                   else privacy.public_speaker(statement, groups))
         statement.shown_text = (search.highlight(statement.text, query) if query
                                 else statement.text)
     return statements

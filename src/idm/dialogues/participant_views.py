@@ -106,11 +106,7 @@ def registration_detail(request, token: str):
 def participants_public(request, slug: str):
     """Approved participants who agreed to be listed, and nothing else about anyone."""
     workshop = _workshop(slug)
-    listed = (workshop.registrations
-              .filter(status=Registration.Status.APPROVED, consent_public=True)
-              .select_related("person", "organization", "country")
-              .order_by("person__family_name", "person__given_name"))
-    paginator = Paginator(listed, PAGE_SIZE)
+    paginator = Paginator(participants.publicly_listed(workshop), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "dialogues/participants_public.html", {
         "workshop": workshop, "dialogue": workshop.dialogue, "page": page})

@@ -49,6 +49,15 @@ class RegistrationData:
     answers: dict | None = None
 
 
+def publicly_listed(workshop: Workshop):
+    """The approved participants who agreed to be listed, and nothing else about anyone: the
+    public participants page and the API list these."""
+    return (workshop.registrations
+            .filter(status=Registration.Status.APPROVED, consent_public=True)
+            .select_related("person", "organization", "country")
+            .order_by("person__family_name", "person__given_name", "pk"))
+
+
 def _seated(workshop: Workshop) -> int:
     return workshop.registrations.filter(status__in=Registration.SEATED).count()
 
