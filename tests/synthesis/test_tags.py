@@ -10,7 +10,7 @@ pytestmark = pytest.mark.unit
 
 @pytest.fixture(scope="module")
 def suggester():
-    # Fitted once for the module (about 30 s) from the shipped data, as `idm tags suggest` does.
+    # Fitted once for the module (about a minute) from the shipped data, as `idm tags suggest` does.
     return tags.TagSuggester.from_data()
 
 
@@ -147,3 +147,29 @@ def test_the_cache_gives_the_same_suggester(tmp_path):
     text = ["Safe and regular pathways for labour migration."]
     assert read is not fitted and read.suggest(text) == fitted.suggest(text)
     assert cache.stat().st_size > 0
+
+
+def test_a_goal_model_learns_from_the_experts_noes():
+    """The goal models learn what the experts said no to, which the example model (yes only) never
+    sees: a text like the noes of a goal gets lower odds for it than a text like its yeses. A goal
+    no expert judged has only the weak noes of the other goals' texts: every text gets the same
+    odds for it."""
+    water = ["Safe drinking water and sanitation for every household.",
+             "Wastewater treatment and clean water in rural villages.",
+             "Water scarcity: wells and pipes for drinking water."]
+    not_water = ["The water polo team won the national championship.",
+                 "The film festival opened by the water front with a concert.",
+                 "Swimming and water sports for tourists on the beach."]
+    work = ["Decent work and fair wages for migrant workers."]
+    texts = water + not_water + work
+    goals = np.array([6] * 6 + [8])
+    labels = np.array([True] * 3 + [False] * 3 + [True])
+    models = tags._GoalModels(texts, tags.embed(texts), goals, labels)
+    asked = ["Clean drinking water and sanitation in the camps.",
+             "A water sports festival on the beach with a concert."]
+    odds = models.log_odds(asked, tags.embed(asked))
+    assert odds.shape == (2, 17)
+    assert odds[0, 6 - 1] > odds[1, 6 - 1]
+    assert odds[0, 1 - 1] == odds[1, 1 - 1] < -10  # goal 1: only the other goals' yeses
+    own = models.log_odds(asked, tags.embed(asked), goals=np.array([6, 6]))
+    assert np.array_equal(own, odds[:, 6 - 1])

@@ -9,14 +9,17 @@ targets closest to the text. Offline, on the CPU, from texts that ship in `data/
    TF-IDF and by sentence vector. The same for the 23 GCM objectives and their actions.
 2. Example model: the same kind of regression fitted on texts that experts said concern an SDG
    (the SDG Classification Benchmark), fitted out of fold so the next step sees honest scores.
-3. Decision: a logistic regression over these scores for one (text, goal) pair, fitted on the
+3. Goal models: for each goal, a yes/no logistic regression over words, character pieces and
+   sentence vectors, fitted on the texts the experts judged for that goal (their yes and no) and,
+   as weak noes, on the texts they said concern another goal; also fitted out of fold.
+4. Decision: a logistic regression over these scores for one (text, goal) pair, fitted on the
    experts' yes/no labels, turns them into the score and the decision (score >= threshold).
 
 GCM objectives have no expert labels: their decision uses a second decision model fitted on the
 SDG labels with the reference scores only (no example model, no per-goal term), applied to the
 GCM reference scores. Its accuracy is not measured.
 
-Use: `TagSuggester.from_data().suggest(texts)` fits in about 30 s; `cached_suggester(folder)` keeps
+Use: `TagSuggester.from_data().suggest(texts)` fits in about a minute; `cached_suggester(folder)` keeps
 the fitted suggester in a folder and reads it back in a fraction of a second.
 """
 
@@ -34,6 +37,7 @@ SDG_GOALS = tuple(range(1, 18))
 GCM_OBJECTIVES = tuple(range(1, 24))
 DEFAULT_THRESHOLD = 0.5
 WORDLLAMA_WEIGHT = 0.5  # sentence vectors next to TF-IDF: at 1.0 they drown the words
+OTHER_GOALS_WEIGHT = 0.3  # a text said to concern another goal, as a no for this one: a weak one
 FOLDS = 5
 SEED = 0
 
@@ -220,6 +224,58 @@ class _GroupModel:
         return [self.probabilities(words, vectors), *similarities]
 
 
+def _characters():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    # Pieces of words catch what whole words miss: plurals, compounds, the three languages' endings.
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2,
+                           strip_accents="unicode", lowercase=True, max_features=200_000)
+
+
+class _GoalModels:
+    """For each goal, the log-odds that a text concerns it, by a yes/no logistic regression over
+    TF-IDF words, character pieces and sentence vectors, fitted on the texts the experts judged for
+    that goal and, with less weight, as noes, the texts they said concern another goal."""
+
+    def __init__(self, texts: Sequence[str], vectors: np.ndarray, goals: np.ndarray,
+                 labels: np.ndarray):
+        from sklearn.linear_model import LogisticRegression
+
+        self.words, self.characters = _vectorizer().fit(texts), _characters().fit(texts)
+        features = self._features(texts, vectors)
+        self.models: dict[int, object] = {}
+        for goal in SDG_GOALS:
+            own, others = goals == goal, (goals != goal) & labels
+            rows = np.flatnonzero(own | others)
+            answers = own[rows] & labels[rows]
+            if len(set(answers)) < 2:  # nothing to tell apart: every text gets the same chance
+                self.models[goal] = float(answers.mean()) if rows.size else 0.5
+                continue
+            weights = np.where(own[rows], 1.0, OTHER_GOALS_WEIGHT)
+            self.models[goal] = LogisticRegression(C=10, solver="liblinear", max_iter=1000).fit(
+                features[rows], answers, sample_weight=weights)
+
+    def _features(self, texts: Sequence[str], vectors: np.ndarray):
+        from scipy.sparse import csr_matrix, hstack
+
+        return hstack([self.words.transform(texts), self.characters.transform(texts),
+                       csr_matrix(vectors * WORDLLAMA_WEIGHT)]).tocsr()
+
+    def log_odds(self, texts: Sequence[str], vectors: np.ndarray,
+                 goals: np.ndarray | None = None) -> np.ndarray:
+        """Shape (texts, 17); with `goals` (one per text, 1 to 17), only each text's own goal is
+        scored and the shape is (texts,)."""
+        features = self._features(texts, vectors)
+        chances = np.zeros((len(texts), len(SDG_GOALS)))
+        for goal, model in self.models.items():
+            rows = np.arange(len(texts)) if goals is None else np.flatnonzero(goals == goal)
+            if rows.size:
+                chances[rows, goal - 1] = (model if isinstance(model, float)
+                                           else model.predict_proba(features[rows])[:, 1])
+        odds = np.log(chances + 1e-6) - np.log(1 - chances + 1e-6)
+        return odds if goals is None else odds[np.arange(len(texts)), goals - 1]
+
+
 def _relative(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For every cell: its margin over the best other cell of its row, and whether it is the row's best."""
     order = np.sort(matrix, 1)
@@ -270,13 +326,15 @@ class TagSuggester:
         goals = np.array([e.goal - 1 for e in self.examples])
         labels = np.array([e.concerned for e in self.examples])
         general = _pair_features(self.sdg.scores(texts, vectors), _LOGS)[rows, goals]
-        own = self._example_scores_out_of_fold(texts, vectors, seed)[rows, goals]
-        full = np.concatenate([general, own, np.eye(len(SDG_GOALS))[goals]], axis=1)
+        own, goal_odds = self._out_of_fold(texts, vectors, goals, labels, seed)
+        full = np.concatenate([general, own[rows, goals], np.eye(len(SDG_GOALS))[goals],
+                               goal_odds[:, None]], axis=1)
         self.general_scaler = StandardScaler().fit(general)
         self.general = LogisticRegression(max_iter=3000).fit(self.general_scaler.transform(general), labels)
         self.full_scaler = StandardScaler().fit(full)
         self.full = LogisticRegression(max_iter=3000).fit(self.full_scaler.transform(full), labels)
         self.example_model = self._example_model(rows, texts, vectors)
+        self.goal_models = _GoalModels(texts, vectors, goals + 1, labels)
 
     @classmethod
     def from_data(cls, data_dir: Path = DATA_DIR, gcm_objectives: Iterable[Path] = (),
@@ -294,17 +352,23 @@ class TagSuggester:
                            [self.examples[i].goal for i in chosen] + [t.number for t in self._english],
                            len(SDG_GOALS), np.r_[np.ones(len(chosen)), np.full(len(self._english), 0.3)])
 
-    def _example_scores_out_of_fold(self, texts, vectors, seed) -> np.ndarray:
-        """Pair features of P(goal | text) by the example model, each text scored by a model fitted
-        without it (nor any copy of its wording)."""
+    def _out_of_fold(self, texts, vectors, goals, labels, seed) -> tuple[np.ndarray, np.ndarray]:
+        """The example model's pair features of P(goal | text) and the goal models' log-odds for
+        each text's own goal, each text scored by models fitted without it (nor any copy of its
+        wording)."""
         from sklearn.model_selection import GroupKFold
 
         scores = np.zeros((len(texts), len(SDG_GOALS)))
+        odds = np.zeros(len(texts))
         folds = GroupKFold(n_splits=min(FOLDS, len(set(texts))), shuffle=True, random_state=seed)
         for fitted, held in folds.split(texts, groups=texts):
+            held_texts = [texts[i] for i in held]
             model = self._example_model(fitted, texts, vectors)
-            scores[held] = model.scores([texts[i] for i in held], vectors[held])[0]
-        return _own_features(scores)
+            scores[held] = model.scores(held_texts, vectors[held])[0]
+            goal_models = _GoalModels([texts[i] for i in fitted], vectors[fitted],
+                                      goals[fitted] + 1, labels[fitted])
+            odds[held] = goal_models.log_odds(held_texts, vectors[held], goals[held] + 1)
+        return _own_features(scores), odds
 
     def sdg_scores(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
         """Scores in [0, 1] that each text concerns each goal, shape (texts, 17)."""
@@ -313,7 +377,8 @@ class TagSuggester:
         own = _own_features(self.example_model.scores(texts, vectors)[0])
         n, goals = len(texts), len(SDG_GOALS)
         one_hot = np.broadcast_to(np.eye(goals), (n, goals, goals))
-        full = np.concatenate([general, own, one_hot], axis=2).reshape(n * goals, -1)
+        goal_odds = self.goal_models.log_odds(texts, vectors)[:, :, None]
+        full = np.concatenate([general, own, one_hot, goal_odds], axis=2).reshape(n * goals, -1)
         return self.full.predict_proba(self.full_scaler.transform(full))[:, 1].reshape(n, goals)
 
     def gcm_scores(self, texts: Sequence[str], vectors: np.ndarray | None = None) -> np.ndarray:
@@ -377,7 +442,7 @@ def _own_features(scores: np.ndarray) -> np.ndarray:
 
 def cached_suggester(cache_dir: Path | None, data_dir: Path = DATA_DIR,
                      gcm_objectives: Sequence[Path] = ()) -> TagSuggester:
-    """The suggester from the shipped data, fitted once (about 30 s) and then read from `cache_dir`
+    """The suggester from the shipped data, fitted once (about a minute) and then read from `cache_dir`
     (well under a second). The cache file is named after everything the fit depends on: the data
     files, this module and scikit-learn's version; a change to any of them fits anew."""
     import hashlib
