@@ -16,8 +16,8 @@ targets closest to the text. Offline, on the CPU, from texts that ship in `data/
    experts' yes/no labels, turns them into the score and the decision (score >= threshold).
 
 GCM objectives have no expert labels: their decision uses a second decision model fitted on the
-SDG labels with the reference scores only (no example model, no per-goal term), applied to the
-GCM reference scores. Its accuracy is not measured.
+SDG labels with the reference scores only (no example model, no goal models, no per-goal term),
+applied to the GCM reference scores. Its accuracy is not measured.
 
 Use: `TagSuggester.from_data().suggest(texts)` fits in about a minute; `cached_suggester(folder)` keeps
 the fitted suggester in a folder and reads it back in a fraction of a second.
