@@ -33,23 +33,11 @@ def load_data():
 
     from idm.api import services as api_services
     from idm.api.scopes import SCOPES
-    from idm.consultations.demo import load_demo_consultation
     from idm.core import roles
-    from idm.core.reference import load_reference_data, reference_data_loaded
-    from idm.deliberation.demo import load_demo_deliberation
-    from idm.dialogues.demo import load_demo, load_demo_participants
-    from idm.practices.demo import load_demo_practices
     from idm.publications import services as publications
-    from idm.publications.demo import create_publication
+    from idm.publications.demo import create_publication, load_demo_dialogue
 
-    if not reference_data_loaded():
-        load_reference_data()
-    roles.grant_role_permissions()
-    dialogue = load_demo()
-    load_demo_participants(dialogue)
-    load_demo_deliberation(dialogue)
-    load_demo_consultation(dialogue)
-    load_demo_practices(dialogue)
+    dialogue = load_demo_dialogue()
     publication = create_publication(dialogue)
     version = publications.save_version(publication, "en", {"sections": []},
                                         {"html": b"<p>The report.</p>"}, "bench")

@@ -8,10 +8,16 @@ from pathlib import Path
 
 from django.db import transaction
 
+from idm.consultations.demo import load_demo_consultation
+from idm.core import roles
 from idm.core import services as core_services
 from idm.core.languages import LANGUAGES
+from idm.core.reference import load_reference_data, reference_data_loaded
+from idm.deliberation.demo import load_demo_deliberation
 from idm.deliberation.models import Theme
+from idm.dialogues.demo import load_demo, load_demo_participants
 from idm.dialogues.models import Dialogue
+from idm.practices.demo import load_demo_practices
 from idm.publications import exchange, services
 from idm.publications.build import BuildResult, build
 from idm.publications.models import Edition, Publication
@@ -37,6 +43,21 @@ CONCLUSIONS = """\
 Participants saw partnerships and capacity development as two sides of the implementation of the Global Compact: partnerships carry the knowledge and resources that capacity development needs, and capacity development makes partnerships last.
 
 They asked that the capacity-building mechanism of the Global Compact be demand-driven and inclusive of local authorities, civil society, diasporas and the private sector, and that existing regional processes be built upon before new ones are created."""
+
+
+def load_demo_dialogue() -> Dialogue:
+    """The demo's dialogue with everything the apps below the publication give it: reference
+    data, the roles' permissions, the programme, participants, statements, the consultation and
+    the practices (what `idm demo` loads before it builds the report)."""
+    if not reference_data_loaded():
+        load_reference_data()
+    roles.grant_role_permissions()
+    dialogue = load_demo()
+    load_demo_participants(dialogue)
+    load_demo_deliberation(dialogue)
+    load_demo_consultation(dialogue)
+    load_demo_practices(dialogue)
+    return dialogue
 
 
 @transaction.atomic

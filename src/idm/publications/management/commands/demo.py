@@ -15,14 +15,9 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from idm.consultations.demo import load_demo_consultation
 from idm.core import roles
-from idm.core.reference import load_reference_data, reference_data_loaded
 from idm.core.tasks import default_task_backend
-from idm.deliberation.demo import load_demo_deliberation
-from idm.dialogues.demo import load_demo, load_demo_participants
-from idm.practices.demo import load_demo_practices
-from idm.publications.demo import build_demo_publication
+from idm.publications.demo import build_demo_publication, load_demo_dialogue
 
 # Demo accounts only: printed on the terminal, never for production.
 DEMO_USERS = [
@@ -55,14 +50,7 @@ class Command(BaseCommand):
     def handle(self, *args, no_serve=False, addr="127.0.0.1:8000", no_worker=False, **options):
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
-        if not reference_data_loaded():
-            load_reference_data()
-        roles.grant_role_permissions()
-        dialogue = load_demo()
-        load_demo_participants(dialogue)
-        load_demo_deliberation(dialogue)
-        load_demo_consultation(dialogue)
-        load_demo_practices(dialogue)
+        dialogue = load_demo_dialogue()
         report = build_demo_publication(dialogue)
         create_demo_users()
         workshops = ", ".join(w.slug for w in dialogue.workshops.all())
