@@ -149,22 +149,25 @@ def test_the_cache_gives_the_same_suggester(tmp_path):
     assert cache.stat().st_size > 0
 
 
+# Texts an expert judged for SDG 6 (water: three yeses, three noes) and one said to concern SDG 8.
+WATER = ["Safe drinking water and sanitation for every household.",
+         "Wastewater treatment and clean water in rural villages.",
+         "Water scarcity: wells and pipes for drinking water."]
+NOT_WATER = ["The water polo team won the national championship.",
+             "The film festival opened by the water front with a concert.",
+             "Swimming and water sports for tourists on the beach."]
+WORK = ["Decent work and fair wages for migrant workers."]
+JUDGED = WATER + NOT_WATER + WORK
+JUDGED_GOALS = np.array([6] * 6 + [8])
+JUDGED_LABELS = np.array([True] * 3 + [False] * 3 + [True])
+
+
 def test_a_goal_model_learns_from_the_experts_noes():
     """The goal models learn what the experts said no to, which the example model (yes only) never
     sees: a text like the noes of a goal gets lower odds for it than a text like its yeses. A goal
-    no expert judged has only the weak noes of the other goals' texts: every text gets the same
-    odds for it."""
-    water = ["Safe drinking water and sanitation for every household.",
-             "Wastewater treatment and clean water in rural villages.",
-             "Water scarcity: wells and pipes for drinking water."]
-    not_water = ["The water polo team won the national championship.",
-                 "The film festival opened by the water front with a concert.",
-                 "Swimming and water sports for tourists on the beach."]
-    work = ["Decent work and fair wages for migrant workers."]
-    texts = water + not_water + work
-    goals = np.array([6] * 6 + [8])
-    labels = np.array([True] * 3 + [False] * 3 + [True])
-    models = tags._GoalModels(texts, tags.embed(texts), goals, labels)
+    no expert judged, without its wording, has only the weak noes of the other goals' texts: every
+    text gets the same odds for it."""
+    models = tags._GoalModels(JUDGED, tags.embed(JUDGED), JUDGED_GOALS, JUDGED_LABELS)
     asked = ["Clean drinking water and sanitation in the camps.",
              "A water sports festival on the beach with a concert."]
     odds = models.log_odds(asked, tags.embed(asked))
@@ -173,3 +176,23 @@ def test_a_goal_model_learns_from_the_experts_noes():
     assert odds[0, 1 - 1] == odds[1, 1 - 1] < -10  # goal 1: only the other goals' yeses
     own = models.log_odds(asked, tags.embed(asked), goals=np.array([6, 6]))
     assert np.array_equal(own, odds[:, 6 - 1])
+
+
+def test_a_goal_no_expert_judged_learns_from_its_targets():
+    """The goals' own wording joins the examples: with SDG 14's and SDG 4's targets, and no text an
+    expert judged for either, a text about the sea gets higher odds for 14 than a text about
+    schools, and the other way round for 4."""
+    reference = [tags.ReferenceText(14, "target:14.1", "By 2025, prevent and significantly reduce "
+                                    "marine pollution of all kinds"),
+                 tags.ReferenceText(14, "target:14.4", "Effectively regulate harvesting and end "
+                                    "overfishing and destructive fishing practices"),
+                 tags.ReferenceText(4, "target:4.1", "Ensure that all girls and boys complete free, "
+                                    "equitable and quality primary and secondary education")]
+    models = tags._GoalModels(JUDGED, tags.embed(JUDGED), JUDGED_GOALS, JUDGED_LABELS, reference,
+                              tags.embed([t.text for t in reference]))
+    asked = ["Overfishing and marine pollution are emptying the sea.",
+             "Free primary and secondary education for every girl and boy."]
+    odds = models.log_odds(asked, tags.embed(asked))
+    assert odds[0, 14 - 1] > odds[1, 14 - 1]
+    assert odds[1, 4 - 1] > odds[0, 4 - 1]
+    assert odds[0, 1 - 1] == odds[1, 1 - 1]  # goal 1: no example and no wording

@@ -10,8 +10,9 @@ targets closest to the text. Offline, on the CPU, from texts that ship in `data/
 2. Example model: the same kind of regression fitted on texts that experts said concern an SDG
    (the SDG Classification Benchmark), fitted out of fold so the next step sees honest scores.
 3. Goal models: for each goal, a yes/no logistic regression over words, character pieces and
-   sentence vectors, fitted on the texts the experts judged for that goal (their yes and no) and,
-   as weak noes, on the texts they said concern another goal; also fitted out of fold.
+   sentence vectors, fitted on the texts the experts judged for that goal (their yes and no), on
+   the goal's English titles and targets as yeses, and, as weak noes, on the texts said to concern
+   another goal and the other goals' titles and targets; also fitted out of fold.
 4. Decision: a logistic regression over these scores for one (text, goal) pair, fitted on the
    experts' yes/no labels, turns them into the score and the decision (score >= threshold).
 
@@ -235,25 +236,33 @@ def _characters():
 class _GoalModels:
     """For each goal, the log-odds that a text concerns it, by a yes/no logistic regression over
     TF-IDF words, character pieces and sentence vectors, fitted on the texts the experts judged for
-    that goal and, with less weight, as noes, the texts they said concern another goal."""
+    that goal and, with less weight, as noes, the texts they said concern another goal. The goal's
+    own wording (`reference`: its titles and targets) joins its yeses, the other goals' wording its
+    weak noes: the examples of a goal are a few dozen, its targets name what they leave out."""
 
     def __init__(self, texts: Sequence[str], vectors: np.ndarray, goals: np.ndarray,
-                 labels: np.ndarray):
+                 labels: np.ndarray, reference: Sequence[ReferenceText] = (),
+                 reference_vectors: np.ndarray | None = None):
+        from scipy.sparse import vstack
         from sklearn.linear_model import LogisticRegression
 
         self.words, self.characters = _vectorizer().fit(texts), _characters().fit(texts)
         features = self._features(texts, vectors)
+        wording = self._features([t.text for t in reference], reference_vectors) if reference else None
+        wording_goals = np.array([t.number for t in reference], dtype=int)
         self.models: dict[int, object] = {}
         for goal in SDG_GOALS:
             own, others = goals == goal, (goals != goal) & labels
             rows = np.flatnonzero(own | others)
-            answers = own[rows] & labels[rows]
+            answers = np.r_[own[rows] & labels[rows], wording_goals == goal]
             if len(set(answers)) < 2:  # nothing to tell apart: every text gets the same chance
-                self.models[goal] = float(answers.mean()) if rows.size else 0.5
+                self.models[goal] = float(answers.mean()) if answers.size else 0.5
                 continue
-            weights = np.where(own[rows], 1.0, OTHER_GOALS_WEIGHT)
+            weights = np.r_[np.where(own[rows], 1.0, OTHER_GOALS_WEIGHT),
+                            np.where(wording_goals == goal, 1.0, OTHER_GOALS_WEIGHT)]
+            fitted = features[rows] if wording is None else vstack([features[rows], wording]).tocsr()
             self.models[goal] = LogisticRegression(C=10, solver="liblinear", max_iter=1000).fit(
-                features[rows], answers, sample_weight=weights)
+                fitted, answers, sample_weight=weights)
 
     def _features(self, texts: Sequence[str], vectors: np.ndarray):
         from scipy.sparse import csr_matrix, hstack
@@ -313,6 +322,8 @@ class TagSuggester:
         # The example model learns English wording: the first wording of each code is the English one.
         self._english = [t for t in sdg_texts if not (t.code in seen or seen.add(t.code))]
         self._english_vectors = embed([t.text for t in self._english])
+        # The goal models learn from the goals' titles and targets; indicators name measures, not aims.
+        self._aims = [i for i, t in enumerate(self._english) if not t.code.startswith("indicator:")]
         self.sdg = _GroupModel([t.text for t in sdg_texts], embed([t.text for t in sdg_texts]),
                                [t.number for t in sdg_texts], len(SDG_GOALS), keep_wording=True)
         self.gcm = _GroupModel([t.text for t in gcm_texts], embed([t.text for t in gcm_texts]),
@@ -334,7 +345,7 @@ class TagSuggester:
         self.full_scaler = StandardScaler().fit(full)
         self.full = LogisticRegression(max_iter=3000).fit(self.full_scaler.transform(full), labels)
         self.example_model = self._example_model(rows, texts, vectors)
-        self.goal_models = _GoalModels(texts, vectors, goals + 1, labels)
+        self.goal_models = self._goal_models(rows, texts, vectors, goals, labels)
 
     @classmethod
     def from_data(cls, data_dir: Path = DATA_DIR, gcm_objectives: Iterable[Path] = (),
@@ -352,6 +363,11 @@ class TagSuggester:
                            [self.examples[i].goal for i in chosen] + [t.number for t in self._english],
                            len(SDG_GOALS), np.r_[np.ones(len(chosen)), np.full(len(self._english), 0.3)])
 
+    def _goal_models(self, indices, texts, vectors, goals, labels) -> _GoalModels:
+        return _GoalModels([texts[i] for i in indices], vectors[indices], goals[indices] + 1,
+                           labels[indices], [self._english[i] for i in self._aims],
+                           self._english_vectors[self._aims])
+
     def _out_of_fold(self, texts, vectors, goals, labels, seed) -> tuple[np.ndarray, np.ndarray]:
         """The example model's pair features of P(goal | text) and the goal models' log-odds for
         each text's own goal, each text scored by models fitted without it (nor any copy of its
@@ -365,8 +381,7 @@ class TagSuggester:
             held_texts = [texts[i] for i in held]
             model = self._example_model(fitted, texts, vectors)
             scores[held] = model.scores(held_texts, vectors[held])[0]
-            goal_models = _GoalModels([texts[i] for i in fitted], vectors[fitted],
-                                      goals[fitted] + 1, labels[fitted])
+            goal_models = self._goal_models(fitted, texts, vectors, goals, labels)
             odds[held] = goal_models.log_odds(held_texts, vectors[held], goals[held] + 1)
         return _own_features(scores), odds
 
